@@ -1,0 +1,61 @@
+"""Running the installed kit in a child pytest, the way a store author runs it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+TESTS_DIR = Path(__file__).parent
+TABLE_ROW = re.compile(r"^(?P<clause>[A-Z][A-Z0-9-]+)\s+(?P<level>MUST|SHOULD|\?)\s+(?P<cells>.+)$")
+
+
+class KitRun:
+    """The outcome of one child run: exit code, output, and the clause table parsed."""
+
+    def __init__(self, result: pytest.RunResult) -> None:
+        self.result = result
+        self.ret = result.ret
+        self.stdout = result.stdout.str()
+        self.stderr = result.stderr.str()
+
+    def verdicts(self, store_index: int = 0) -> dict[str, str]:
+        """clause id -> 'passed' / 'failed' / 'skipped' / '-' for the n-th store in the table."""
+        table: dict[str, str] = {}
+        in_table = False
+        for line in self.stdout.splitlines():
+            if "TokenStore contract by clause" in line:
+                in_table = True
+                continue
+            match = TABLE_ROW.match(line.strip()) if in_table else None
+            if match:
+                table[match["clause"]] = match["cells"].split()[store_index]
+        return table
+
+    def failed_clauses(self, store_index: int = 0) -> set[str]:
+        return {cid for cid, verdict in self.verdicts(store_index).items() if verdict == "failed"}
+
+    def __repr__(self) -> str:  # shown by pytest when an assertion on a run fails
+        return f"<KitRun ret={self.ret}>\n--- stdout ---\n{self.stdout[-6000:]}\n--- stderr ---\n{self.stderr[-3000:]}"
+
+
+@pytest.fixture
+def run_kit(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
+    """Run ``pytest ARGS`` in a fresh directory, with ``tests/`` importable for store modules.
+
+    The child imports the kit from wherever it is installed, never from this
+    source tree, because the child's working directory is a temporary one.
+    """
+    monkeypatch.setenv("PYTHONPATH", str(TESTS_DIR))
+    monkeypatch.delenv("TOKENSTORE", raising=False)
+
+    def run(*args: str, timeout: float = 600) -> KitRun:
+        result = pytester.runpytest_subprocess(
+            *args, "-p", "no:cacheprovider", "-p", "no:randomly", timeout=timeout
+        )
+        return KitRun(result)
+
+    return run

@@ -1,0 +1,64 @@
+"""Values and small helpers shared by the contract tests.
+
+Sample values look like the SDK's real ones (client ids, long access tokens,
+millisecond expiry strings), and several users share one client application
+and other non-key values, as they do in production.
+"""
+
+from __future__ import annotations
+
+from .sdk import TokenStore
+from .tokens import TokenRecord, make_token, record_of, records_of, sort_records
+
+CLIENT = {
+    "client_id": "1000.K3ZP0GD4TQ7V2XN8C1LW5RYJ6HB9MA",
+    "client_secret": "8c1f0b9d4e2a7c6b5d3e1f0a9b8c7d6e5f4a3b2c1d",
+}
+REDIRECT_URL = "https://app.example.test/oauth/callback"
+API_DOMAIN = "http://127.0.0.1:9"
+EXPIRY = "1767225600000"
+
+
+def user_values(n: int, **overrides: str | None) -> dict[str, str | None]:
+    """All fields but the id of a token of user ``n`` after the first token exchange."""
+    values: dict[str, str | None] = {
+        "user_name": f"user{n}@example.test",
+        **CLIENT,
+        "refresh_token": f"1000.refresh{n:04d}.9f8e7d6c5b4a",
+        "access_token": f"1000.access{n:04d}.0a1b2c3d4e5f",
+        "grant_token": f"1000.grant{n:04d}.5e4d3c2b1a0f",
+        "expires_in": str(int(EXPIRY) + n),
+        "redirect_url": REDIRECT_URL,
+        "api_domain": API_DOMAIN,
+    }
+    values.update(overrides)
+    return values
+
+
+def save(store: TokenStore, **values: str | None):
+    """Build a token with these fields, save it, and return the token (now carrying its id)."""
+    token = make_token(**values)
+    store.save_token(token)
+    return token
+
+
+def save_user(store: TokenStore, n: int, **overrides: str | None):
+    return save(store, **user_values(n, **overrides))
+
+
+def stored(store: TokenStore) -> list[TokenRecord]:
+    """Every record in the store, as sorted snapshots."""
+    return records_of(store.get_tokens())
+
+
+__all__ = [
+    "CLIENT",
+    "make_token",
+    "record_of",
+    "records_of",
+    "save",
+    "save_user",
+    "sort_records",
+    "stored",
+    "user_values",
+]

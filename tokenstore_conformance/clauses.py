@@ -1,0 +1,73 @@
+"""The numbered clauses of the TokenStore contract, as data.
+
+``docs/contract.md`` is the normative text; this table is what the plugin needs
+at run time (level and one-line rule for the report), and ``tests/`` checks
+that both list the same ids with the same levels, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str
+    level: str  # "MUST" or "SHOULD"
+    rule: str
+
+
+_CLAUSES = [
+    # save_token
+    Clause("SAVE-INSERT", "MUST", "a token that matches no record is inserted as exactly one record"),
+    Clause("SAVE-ID-ASSIGN", "MUST", "a token saved without an id gets a fresh non-empty string id, set on the object passed in"),
+    Clause("SAVE-ID-UNIQUE", "MUST", "no two records ever share an id, however many are saved or deleted"),
+    Clause("SAVE-UPSERT-ID", "MUST", "a token whose id names a stored record updates that record"),
+    Clause("SAVE-UPSERT-USER", "MUST", "a token with a user name updates the record of that user name"),
+    Clause("SAVE-UPSERT-ACCESS", "MUST", "without client id and secret, a token updates the record with its access token"),
+    Clause("SAVE-UPSERT-GRANT", "MUST", "with client id and secret, a token updates the record with its grant token"),
+    Clause("SAVE-UPSERT-REFRESH", "MUST", "with client id and secret and no grant token, a token updates the record with its refresh token"),
+    Clause("SAVE-PRECEDENCE", "MUST", "when keys point at different records, id wins over user name, user name over access, grant and refresh token"),
+    Clause("SAVE-IDEMPOTENT", "MUST", "saving an unchanged token again changes nothing"),
+    Clause("SAVE-KEEP-STORED", "MUST", "an update keeps the stored value of every field the token leaves None; the token's non-None values win"),
+    Clause("SAVE-USER-ISOLATION", "MUST", "saving one user's token never changes another user's record"),
+    Clause("SAVE-IGNORE-NON-TOKEN", "MUST", "an argument that is not an OAuthToken is ignored: no record, no exception"),
+    Clause("SAVE-COPY", "MUST", "the store keeps its own copy: changing a token after saving it changes nothing stored"),
+    Clause("SAVE-ID-ECHO", "SHOULD", "after an update matched by another key, the token passed in carries the record's id"),
+    # round trip
+    Clause("ROUNDTRIP-FIELDS", "MUST", "all ten fields come back exactly as saved"),
+    Clause("ROUNDTRIP-HOSTILE", "MUST", "quotes, backslashes, SQL and LIKE metacharacters and unicode come back unchanged"),
+    Clause("ROUNDTRIP-LONG", "MUST", "values of 2,000 characters come back whole"),
+    Clause("ROUNDTRIP-EXPIRY-STR", "MUST", "expires_in comes back as the same string of digits, not as a number"),
+    # find_token
+    Clause("FIND-BY-ID", "MUST", "find_token with an id that names a stored record finds that record"),
+    Clause("FIND-BY-USER", "MUST", "find_token with a user name finds that user's record"),
+    Clause("FIND-BY-ACCESS", "MUST", "find_token with an access token and no client credentials finds that record"),
+    Clause("FIND-BY-GRANT", "MUST", "find_token with client credentials and a grant token finds that record"),
+    Clause("FIND-BY-REFRESH", "MUST", "find_token with client credentials and a refresh token finds that record"),
+    Clause("FIND-USER-ONLY", "MUST", "when a user name is given (and no stored id), only the user name is used"),
+    Clause("FIND-PRECEDENCE", "MUST", "find_token uses the same key order as save_token, an unknown id falling through to the next key"),
+    Clause("FIND-MISS-NONE", "MUST", "a miss returns None, raises nothing and changes nothing"),
+    Clause("FIND-SAME-OBJECT", "MUST", "a hit returns the very object passed in"),
+    Clause("FIND-FILL-NONE-ONLY", "MUST", "a hit fills only the token's None fields; values the caller set stay"),
+    # find_token_by_id
+    Clause("BYID-HIT", "MUST", "find_token_by_id returns a full OAuthToken for a stored id"),
+    Clause("BYID-MISS", "MUST", "find_token_by_id returns None for an unknown id"),
+    Clause("BYID-DETACHED", "MUST", "changing the object find_token_by_id returned does not change the store"),
+    # delete_token
+    Clause("DELETE-ONE", "MUST", "delete_token removes exactly the record with that id"),
+    Clause("DELETE-UNKNOWN", "MUST", "delete_token with an unknown id leaves the store unchanged (None or SDKException)"),
+    # get_tokens
+    Clause("GET-EMPTY", "MUST", "get_tokens on an empty store returns []"),
+    Clause("GET-ALL", "MUST", "get_tokens returns one full OAuthToken per record, no duplicates, no omissions"),
+    Clause("GET-DETACHED", "MUST", "changing an object get_tokens returned does not change the store"),
+    # delete_tokens
+    Clause("DELETEALL-EMPTIES", "MUST", "after delete_tokens, get_tokens is [] and every lookup misses"),
+    Clause("DELETEALL-REUSABLE", "MUST", "after delete_tokens the store keeps working and new ids are unique"),
+    # instances
+    Clause("INSTANCE-ISOLATION", "MUST", "two instances not declared persistent never see each other's records"),
+    Clause("INSTANCE-PERSIST", "MUST", "an instance declared persistent sees what an earlier instance saved"),
+]
+
+CLAUSES: dict[str, Clause] = {clause.id: clause for clause in _CLAUSES}
+

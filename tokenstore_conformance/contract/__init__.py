@@ -1,0 +1,1 @@
+"""The contract tests that ``pytest --tokenstore=SPEC`` collects from the installed kit."""

@@ -1,0 +1,46 @@
+"""delete_token: exactly one record goes; an unknown id changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tokenstore_conformance.checks import record_of, records_of, save_user, stored
+from tokenstore_conformance.sdk import SDKException
+
+clause = pytest.mark.clause
+
+
+@clause("DELETE-ONE")
+def test_only_the_named_record_is_removed(token_store):
+    tokens = [save_user(token_store, n) for n in (1, 2, 3)]
+    token_store.delete_token(tokens[1].get_id())
+    assert stored(token_store) == records_of([tokens[0], tokens[2]])
+    assert token_store.find_token_by_id(tokens[1].get_id()) is None
+
+
+@clause("DELETE-ONE")
+def test_ids_that_are_prefixes_of_each_other_are_deleted_apart(token_store):
+    tokens = [save_user(token_store, n, id=i) for n, i in ((1, "1"), (2, "10"), (3, "11"))]
+    token_store.delete_token("1")
+    assert stored(token_store) == records_of(tokens[1:])
+
+
+@clause("DELETE-UNKNOWN")
+@pytest.mark.parametrize("unknown", ["no-such-id", "' or '1'='1", "%", ""])
+def test_an_unknown_id_leaves_the_store_unchanged(token_store, unknown):
+    tokens = [save_user(token_store, n) for n in (1, 2)]
+    try:
+        token_store.delete_token(unknown)
+    except SDKException:
+        pass  # allowed: the clause lets a store report the unknown id
+    assert stored(token_store) == records_of(tokens)
+    assert record_of(token_store.find_token_by_id(tokens[0].get_id())) == record_of(tokens[0])
+
+
+@clause("DELETE-UNKNOWN")
+def test_deleting_from_an_empty_store_is_harmless(token_store):
+    try:
+        token_store.delete_token("no-such-id")
+    except SDKException:
+        pass  # allowed, as above
+    assert stored(token_store) == []

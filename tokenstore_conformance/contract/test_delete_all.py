@@ -1,0 +1,39 @@
+"""delete_tokens: everything goes, and the store keeps working afterwards."""
+
+from __future__ import annotations
+
+import pytest
+
+from tokenstore_conformance.checks import CLIENT, make_token, records_of, save_user, stored
+
+clause = pytest.mark.clause
+
+
+@clause("DELETEALL-EMPTIES")
+def test_nothing_is_left_and_every_lookup_misses(token_store):
+    tokens = [save_user(token_store, n) for n in (1, 2, 3)]
+    token_store.delete_tokens()
+    assert token_store.get_tokens() == []
+    for token in tokens:
+        assert token_store.find_token_by_id(token.get_id()) is None
+        assert token_store.find_token(make_token(id=token.get_id())) is None
+        assert token_store.find_token(make_token(user_name=token.get_user_signature().get_name())) is None
+        assert token_store.find_token(make_token(access_token=token.get_access_token())) is None
+        assert token_store.find_token(make_token(**CLIENT, refresh_token=token.get_refresh_token())) is None
+
+
+@clause("DELETEALL-EMPTIES")
+def test_deleting_all_of_an_empty_store_is_harmless(token_store):
+    token_store.delete_tokens()
+    assert token_store.get_tokens() == []
+
+
+@clause("DELETEALL-REUSABLE")
+def test_the_store_keeps_working_after_delete_tokens(token_store):
+    for n in range(12):
+        save_user(token_store, n)
+    token_store.delete_tokens()
+    fresh = [save_user(token_store, n) for n in range(3)]
+    ids = [t.get_id() for t in fresh]
+    assert len(set(ids)) == 3, f"new saves got duplicate ids {ids}"
+    assert stored(token_store) == records_of(fresh)

@@ -1,0 +1,159 @@
+"""find_token: the key order, None on a miss, and filling the caller's object in place."""
+
+from __future__ import annotations
+
+import pytest
+
+from tokenstore_conformance.checks import CLIENT, make_token, record_of, save, save_user, stored
+
+clause = pytest.mark.clause
+
+
+@pytest.fixture
+def two_users(token_store):
+    """Two users of one client application, as record snapshots (user 1, user 2)."""
+    return record_of(save_user(token_store, 1)), record_of(save_user(token_store, 2))
+
+
+def _found(store, **query):
+    token = make_token(**query)
+    result = store.find_token(token)
+    assert result is not None, f"find_token({query}) returned None for a stored record"
+    return result
+
+
+@clause("FIND-BY-ID")
+def test_id_finds_its_record(token_store, two_users):
+    one, two = two_users
+    assert record_of(_found(token_store, id=two.id)) == two
+
+
+@clause("FIND-BY-USER")
+def test_user_name_finds_its_record(token_store, two_users):
+    one, two = two_users
+    assert record_of(_found(token_store, user_name=one.user_name)) == one
+
+
+@clause("FIND-BY-ACCESS")
+def test_access_token_without_credentials_finds_its_record(token_store, two_users):
+    one, two = two_users
+    assert record_of(_found(token_store, access_token=two.access_token)) == two
+
+
+@clause("FIND-BY-ACCESS")
+def test_access_token_finds_a_record_saved_without_credentials(token_store):
+    mine = record_of(save(token_store, access_token="1000.self.a", api_domain="http://127.0.0.1:9"))
+    save(token_store, access_token="1000.self.b")
+    assert record_of(_found(token_store, access_token="1000.self.a")) == mine
+
+
+@clause("FIND-BY-GRANT")
+def test_grant_token_with_credentials_finds_its_record(token_store, two_users):
+    one, two = two_users
+    assert record_of(_found(token_store, **CLIENT, grant_token=two.grant_token)) == two
+
+
+@clause("FIND-BY-REFRESH")
+def test_refresh_token_with_credentials_finds_its_record(token_store, two_users):
+    one, two = two_users
+    assert record_of(_found(token_store, **CLIENT, refresh_token=one.refresh_token)) == one
+
+
+@clause("FIND-USER-ONLY")
+@pytest.mark.parametrize(
+    "other_key",
+    ["access_token", "grant_token", "refresh_token"],
+)
+def test_an_unknown_user_name_is_a_miss_whatever_else_matches(token_store, two_users, other_key):
+    one, _ = two_users
+    query = {"user_name": "nobody@example.test", other_key: getattr(one, other_key)}
+    if other_key != "access_token":
+        query.update(CLIENT)
+    assert token_store.find_token(make_token(**query)) is None
+
+
+@clause("FIND-USER-ONLY")
+def test_the_user_name_wins_over_another_users_access_token(token_store, two_users):
+    one, two = two_users
+    found = _found(token_store, user_name=two.user_name, access_token=one.access_token)
+    assert found.get_id() == two.id
+    assert found.get_refresh_token() == two.refresh_token
+
+
+def _precedence_queries():
+    # Each query names record A by its higher-ranking key and record B by a lower one.
+    return {
+        "id-over-user": lambda a, b: {"id": a.id, "user_name": b.user_name},
+        "id-over-access": lambda a, b: {"id": a.id, "access_token": b.access_token},
+        "id-over-refresh": lambda a, b: {"id": a.id, **CLIENT, "refresh_token": b.refresh_token},
+        "unknown-id-falls-through-to-user": lambda a, b: {"id": "no-such-id", "user_name": a.user_name},
+        "user-over-refresh": lambda a, b: {"user_name": a.user_name, **CLIENT, "refresh_token": b.refresh_token},
+        "access-over-refresh-without-credentials": lambda a, b: {
+            "access_token": a.access_token,
+            "refresh_token": b.refresh_token,
+        },
+        "grant-over-access-with-credentials": lambda a, b: {
+            **CLIENT,
+            "grant_token": a.grant_token,
+            "access_token": b.access_token,
+        },
+    }
+
+
+@clause("FIND-PRECEDENCE")
+@pytest.mark.parametrize("case", list(_precedence_queries()))
+def test_lookup_uses_the_highest_ranking_key(token_store, two_users, case):
+    a, b = two_users
+    query = _precedence_queries()[case](a, b)
+    found = _found(token_store, **query)
+    expected = a.replace(**query)
+    assert record_of(found) == expected, f"{case}: expected {a.user_name}'s record"
+
+
+MISSES = {
+    "unknown-id": {"id": "no-such-id"},
+    "unknown-user": {"user_name": "nobody@example.test"},
+    "unknown-access": {"access_token": "1000.access.unknown"},
+    "unknown-grant": {**CLIENT, "grant_token": "1000.grant.unknown"},
+    "unknown-refresh": {**CLIENT, "refresh_token": "1000.refresh.unknown"},
+    "sql-tautology-user": {"user_name": "' or '1'='1"},
+}
+
+
+@clause("FIND-MISS-NONE")
+@pytest.mark.parametrize("query", list(MISSES.values()), ids=list(MISSES))
+def test_a_miss_returns_none_and_changes_nothing(token_store, two_users, query):
+    before = stored(token_store)
+    token = make_token(**query)
+    asked = record_of(token)
+    assert token_store.find_token(token) is None
+    assert record_of(token) == asked, "find_token changed the token it was given on a miss"
+    assert stored(token_store) == before
+
+
+@clause("FIND-MISS-NONE")
+def test_a_miss_on_an_empty_store_returns_none(token_store):
+    assert token_store.find_token(make_token(user_name="nobody@example.test")) is None
+    assert token_store.find_token(make_token(id="no-such-id")) is None
+
+
+@clause("FIND-SAME-OBJECT")
+@pytest.mark.parametrize("key", ["id", "user_name", "access_token", "grant_token", "refresh_token"])
+def test_a_hit_returns_the_object_passed_in(token_store, two_users, key):
+    one, _ = two_users
+    query = {key: getattr(one, key)}
+    if key in ("grant_token", "refresh_token"):
+        query.update(CLIENT)
+    token = make_token(**query)
+    assert token_store.find_token(token) is token
+
+
+@clause("FIND-FILL-NONE-ONLY")
+def test_a_hit_fills_only_the_fields_the_caller_left_none(token_store, two_users):
+    one, _ = two_users
+    token = make_token(user_name=one.user_name, access_token="caller-access", api_domain="http://127.0.0.1:7")
+    before = stored(token_store)
+    found = token_store.find_token(token)
+    assert found is not None
+    assert record_of(found) == one.replace(access_token="caller-access", api_domain="http://127.0.0.1:7")
+    assert stored(token_store) == before, "find_token wrote the caller's values to the store"

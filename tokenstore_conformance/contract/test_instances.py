@@ -1,0 +1,36 @@
+"""Instances: private unless the store is persistent by design, and then really persistent."""
+
+from __future__ import annotations
+
+import pytest
+
+from tokenstore_conformance.checks import make_token, record_of, save_user, stored
+
+clause = pytest.mark.clause
+
+
+@clause("INSTANCE-ISOLATION")
+def test_a_second_instance_sees_nothing_of_the_first(token_store, store_factory):
+    if store_factory.persistent(token_store):
+        pytest.skip("the store declares tokenstore_persistent = True: instances share storage by design")
+    mine = save_user(token_store, 1)
+    other = store_factory()
+    assert other.get_tokens() == [], "a new instance sees records saved through another instance"
+    assert other.find_token(make_token(user_name=mine.get_user_signature().get_name())) is None
+    assert other.find_token_by_id(mine.get_id()) is None
+    theirs = save_user(other, 2)
+    assert stored(token_store) == [record_of(mine)]
+    assert stored(other) == [record_of(theirs)]
+
+
+@clause("INSTANCE-PERSIST")
+def test_a_new_instance_sees_what_an_earlier_one_saved(token_store, store_factory):
+    if not store_factory.persistent(token_store):
+        pytest.skip("the store does not declare tokenstore_persistent = True")
+    mine = save_user(token_store, 1)
+    reopened = store_factory()
+    assert stored(reopened) == [record_of(mine)]
+    assert record_of(reopened.find_token_by_id(mine.get_id())) == record_of(mine)
+    update = make_token(user_name=mine.get_user_signature().get_name(), access_token="1000.access.reopened")
+    reopened.save_token(update)
+    assert stored(token_store) == [record_of(mine).replace(access_token="1000.access.reopened")]

@@ -1,0 +1,114 @@
+"""Round trip: every field comes back exactly as it was saved, however odd."""
+
+from __future__ import annotations
+
+import pytest
+
+from tokenstore_conformance.checks import make_token, record_of, save, stored, user_values
+
+clause = pytest.mark.clause
+
+FIELDS_BUT_EXPIRY = (
+    "id",
+    "user_name",
+    "client_id",
+    "client_secret",
+    "refresh_token",
+    "access_token",
+    "grant_token",
+    "redirect_url",
+    "api_domain",
+)
+
+HOSTILE = {
+    "single-quote": "O'Brien",
+    "double-quote": 'say "hi"',
+    "backslash": "C:\\tokens\\new\\",
+    "sql-tautology": "' or '1'='1",
+    "sql-statement": "x'); DROP TABLE oauthtoken; --",
+    "like-percent": "100%",
+    "like-underscore": "a_b",
+    "unicode": "Zoë 山田 ✓ 🚀",
+    "whitespace": " \t padded\nline ",
+    "semicolon-comment": "a;b -- c /* d */",
+}
+
+
+def _every_field(value: str, expiry: str = "1767225600000") -> dict[str, str]:
+    # A distinct value per field, so a store that mixes up two columns is caught too.
+    fields = {name: f"{value}|{name}" for name in FIELDS_BUT_EXPIRY}
+    fields["expires_in"] = expiry
+    return fields
+
+
+def _read_back_every_way(store, saved) -> None:
+    expected = record_of(saved)
+    assert stored(store) == [expected], "get_tokens"
+    assert record_of(store.find_token_by_id(saved.get_id())) == expected, "find_token_by_id"
+    found = store.find_token(make_token(id=saved.get_id()))
+    assert found is not None, "find_token by id"
+    assert record_of(found) == expected, "find_token by id"
+
+
+@clause("ROUNDTRIP-FIELDS")
+def test_all_ten_fields_come_back_with_an_assigned_id(token_store):
+    saved = save(token_store, **user_values(1))
+    _read_back_every_way(token_store, saved)
+
+
+@clause("ROUNDTRIP-FIELDS")
+def test_all_ten_fields_come_back_with_a_caller_id(token_store):
+    saved = save(token_store, **user_values(1, id="4150868000000419001"))
+    _read_back_every_way(token_store, saved)
+
+
+@clause("ROUNDTRIP-FIELDS")
+def test_fields_never_set_come_back_as_none(token_store):
+    saved = save(token_store, access_token="1000.only-access")
+    record = record_of(token_store.find_token_by_id(saved.get_id()))
+    assert record == record_of(saved)
+    assert record.refresh_token is None and record.user_name is None and record.expires_in is None
+
+
+@clause("ROUNDTRIP-HOSTILE")
+@pytest.mark.parametrize("value", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_hostile_values_come_back_unchanged(token_store, value):
+    saved = save(token_store, **_every_field(value))
+    _read_back_every_way(token_store, saved)
+    by_user = token_store.find_token(make_token(user_name=f"{value}|user_name"))
+    assert by_user is not None and by_user.get_id() == saved.get_id(), "find_token by user name"
+
+
+@clause("ROUNDTRIP-HOSTILE")
+def test_like_wildcards_match_only_themselves(token_store):
+    plain = save(token_store, **user_values(1, user_name="abc@example.test", access_token="acc-abc"))
+    assert token_store.find_token(make_token(user_name="a_c@example.test")) is None
+    assert token_store.find_token(make_token(user_name="%@example.test")) is None
+    assert token_store.find_token(make_token(access_token="acc-%")) is None
+    assert stored(token_store) == [record_of(plain)]
+
+
+@clause("ROUNDTRIP-HOSTILE")
+def test_quote_in_one_user_name_never_touches_another_user(token_store):
+    victim = save(token_store, **user_values(1, user_name="victim@example.test"))
+    save(token_store, **user_values(2, user_name="x' or user_name='victim@example.test"))
+    save(token_store, user_name="x' or '1'='1", access_token="1000.access.attacker")
+    assert record_of(token_store.find_token_by_id(victim.get_id())) == record_of(victim)
+    assert len(stored(token_store)) == 3
+
+
+@clause("ROUNDTRIP-LONG")
+def test_values_of_2000_characters_come_back_whole(token_store):
+    long_values = {name: (name[0] + "x" * 1999) for name in FIELDS_BUT_EXPIRY}
+    saved = save(token_store, **long_values, expires_in="1767225600000")
+    _read_back_every_way(token_store, saved)
+
+
+@clause("ROUNDTRIP-EXPIRY-STR")
+@pytest.mark.parametrize("expiry", ["1767225600000", "99999999999999999999", "0"])
+def test_expiry_comes_back_as_the_same_string(token_store, expiry):
+    saved = save(token_store, **user_values(1, expires_in=expiry))
+    for token in (token_store.find_token_by_id(saved.get_id()), token_store.get_tokens()[0]):
+        value = token.get_expires_in()
+        assert type(value) is str, f"expires_in came back as {type(value).__name__} {value!r}"
+        assert value == expiry

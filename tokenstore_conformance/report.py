@@ -1,0 +1,111 @@
+"""Clause-by-clause reporting: the header, a note on each failure, and the verdict table."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from . import __version__
+from .clauses import CLAUSES, Clause
+from .spec import StoreSpec
+
+OUTCOME_ORDER = ("failed", "passed", "skipped")
+
+
+def clause_ids(item: pytest.Item) -> list[str]:
+    """The clause ids a test checks, from its ``clause`` markers."""
+    return [cid for marker in item.iter_markers("clause") for cid in marker.args]
+
+
+def describe(clause_id: str) -> str:
+    clause = CLAUSES.get(clause_id)
+    if clause is None:
+        return clause_id
+    return f"{clause.id} ({clause.level}): {clause.rule}"
+
+
+class ClauseReport:
+    """Collects per-clause outcomes for every store and prints them as one table."""
+
+    def __init__(self, config: pytest.Config, specs: list[StoreSpec]) -> None:
+        self.config = config
+        self.specs = [s.spec for s in specs]
+        self.tested: dict[str, tuple[list[str], str]] = {}
+        self.outcomes: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+
+    def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        from .sdk import sdk_distribution
+
+        name, version = sdk_distribution()
+        return [
+            f"tokenstore: {', '.join(self.specs)}",
+            f"tokenstore SDK: {name} {version}; tokenstore-conformance {__version__}",
+        ]
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        for item in items:
+            ids = clause_ids(item)
+            callspec = getattr(item, "callspec", None)
+            spec = callspec.params.get("store_spec") if callspec else None
+            if ids and spec is not None:
+                self.tested[item.nodeid] = (ids, spec.spec)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        report = yield
+        if report.failed and item.nodeid in self.tested:
+            ids, spec = self.tested[item.nodeid]
+            lines = [f"store {spec} violates {describe(cid)}" for cid in ids]
+            report.sections.append(("TokenStore contract", "\n".join(lines)))
+        return report
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        entry = self.tested.get(report.nodeid)
+        if entry is None:
+            return
+        ids, spec = entry
+        if report.when == "call" or report.outcome != "passed":
+            for cid in ids:
+                self.outcomes[(cid, spec)][report.nodeid] = report.outcome
+
+    def verdict(self, clause_id: str, spec: str) -> str:
+        """'failed' if any test of the clause failed, else 'passed' or 'skipped'; '' if none ran."""
+        seen = set(self.outcomes.get((clause_id, spec), {}).values())
+        for outcome in OUTCOME_ORDER:
+            if outcome in seen:
+                return outcome
+        return ""
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        ran = [c for c in self._clauses() if any(self.verdict(c.id, s) for s in self.specs)]
+        if not ran:
+            return
+        tr = terminalreporter
+        tr.section("TokenStore contract by clause")
+        width = max(len(c.id) for c in ran)
+        for index, spec in enumerate(self.specs, 1):
+            tr.write_line(f"[{index}] {spec}")
+        tr.write_line(f"{'clause':<{width}}  level   " + "  ".join(f"[{i}]    " for i in range(1, len(self.specs) + 1)))
+        for clause in ran:
+            cells = [self.verdict(clause.id, s) or "-" for s in self.specs]
+            markup = {"red": True} if "failed" in cells and clause.level == "MUST" else {}
+            tr.write_line(
+                f"{clause.id:<{width}}  {clause.level:<6}  " + "  ".join(f"{c:<7}" for c in cells),
+                **markup,
+            )
+        for spec in self.specs:
+            tally = {outcome: [c for c in ran if self.verdict(c.id, spec) == outcome] for outcome in OUTCOME_ORDER}
+            must = sum(c.level == "MUST" for c in tally["failed"])
+            tr.write_line(
+                f"{spec}: {len(tally['passed'])} clauses passed, {len(tally['failed'])} failed "
+                f"({must} MUST), {len(tally['skipped'])} not applicable",
+                bold=True,
+                red=bool(must),
+                green=not tally["failed"],
+            )
+
+    def _clauses(self) -> list[Clause]:
+        known = list(CLAUSES.values())
+        extra = sorted({cid for ids, _ in self.tested.values() for cid in ids} - set(CLAUSES))
+        return known + [Clause(cid, "?", "") for cid in extra]

@@ -1,0 +1,92 @@
+"""A time limit on every call into the store under test.
+
+A store that hangs (a lock never released, a server that never answers) must
+end as one failed test with a clear message, not as a CI job killed at its
+time limit. SIGALRM interrupts the call in the thread that made it, so stores
+that keep thread-bound connections (sqlite3's default) keep working; where
+there is no SIGALRM (Windows, or a call from another thread) calls run
+without a limit.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from .sdk import TokenStore
+
+T = TypeVar("T")
+
+_active = threading.local()
+
+
+class StoreTimeout(Exception):
+    """A store call exceeded ``--tokenstore-timeout``."""
+
+
+def call_with_timeout(seconds: float, func: Callable[..., T], *args: object, **kwargs: object) -> T:
+    """Call ``func``; raise StoreTimeout if it has not returned after ``seconds``."""
+    usable = (
+        seconds > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and not getattr(_active, "depth", 0)
+    )
+    if not usable:
+        return func(*args, **kwargs)
+
+    name = getattr(func, "__name__", repr(func))
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise StoreTimeout(
+            f"{name}() did not return within {seconds:g}s; the store may wait on a lock or a "
+            "server that never answers (raise --tokenstore-timeout if it is only slow)"
+        )
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    _active.depth = 1
+    try:
+        return func(*args, **kwargs)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        _active.depth = 0
+
+
+class TimedStore(TokenStore):
+    """Wraps a store so that each of the six methods runs under the time limit.
+
+    Everything else (attributes, extra methods) is passed through, and return
+    values are the store's own objects, so identity checks still see them.
+    """
+
+    def __init__(self, store: TokenStore, seconds: float) -> None:
+        self.wrapped = store
+        self.seconds = seconds
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.wrapped, name)
+
+    def __repr__(self) -> str:
+        return repr(self.wrapped)
+
+    def find_token(self, token):
+        return call_with_timeout(self.seconds, self.wrapped.find_token, token)
+
+    def save_token(self, token):
+        return call_with_timeout(self.seconds, self.wrapped.save_token, token)
+
+    def delete_token(self, id):
+        return call_with_timeout(self.seconds, self.wrapped.delete_token, id)
+
+    def get_tokens(self):
+        return call_with_timeout(self.seconds, self.wrapped.get_tokens)
+
+    def delete_tokens(self):
+        return call_with_timeout(self.seconds, self.wrapped.delete_tokens)
+
+    def find_token_by_id(self, id):
+        return call_with_timeout(self.seconds, self.wrapped.find_token_by_id, id)

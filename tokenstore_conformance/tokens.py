@@ -1,0 +1,113 @@
+"""Building tokens and comparing them field by field.
+
+OAuthToken has no ``__eq__`` and hides its fields behind getters, so the
+contract tests compare ``TokenRecord`` snapshots instead: a frozen, hashable
+view of the ten persisted fields that prints readably in assertion diffs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+
+from .sdk import OAuthToken, SDKException, UserSignature
+
+FIELD_NAMES = (
+    "id",
+    "user_name",
+    "client_id",
+    "client_secret",
+    "refresh_token",
+    "access_token",
+    "grant_token",
+    "expires_in",
+    "redirect_url",
+    "api_domain",
+)
+
+
+@dataclass(frozen=True)
+class TokenRecord:
+    """The ten persisted fields of one token; None where the token has none."""
+
+    id: str | None = None
+    user_name: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    refresh_token: str | None = None
+    access_token: str | None = None
+    grant_token: str | None = None
+    expires_in: str | None = None
+    redirect_url: str | None = None
+    api_domain: str | None = None
+
+    def replace(self, **changes: str | None) -> TokenRecord:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return TokenRecord(**values)
+
+
+def record_of(token: object) -> TokenRecord:
+    """Snapshot a token's ten fields (works on any object with OAuthToken's getters)."""
+    signature = token.get_user_signature()
+    return TokenRecord(
+        id=token.get_id(),
+        user_name=signature.get_name() if signature is not None else None,
+        client_id=token.get_client_id(),
+        client_secret=token.get_client_secret(),
+        refresh_token=token.get_refresh_token(),
+        access_token=token.get_access_token(),
+        grant_token=token.get_grant_token(),
+        expires_in=token.get_expires_in(),
+        redirect_url=token.get_redirect_url(),
+        api_domain=token.get_api_domain(),
+    )
+
+
+def make_token(**values: str | None) -> OAuthToken:
+    """Build a real OAuthToken with the given fields (names as in FIELD_NAMES).
+
+    The SDK constructor is used whenever it accepts the combination, so stores
+    see exactly what the SDK would hand them; combinations it rejects (such as a
+    refresh token without client credentials) are completed with setters.
+    """
+    unknown = set(values) - set(FIELD_NAMES)
+    if unknown:
+        raise TypeError(f"unknown token fields: {sorted(unknown)}")
+    record = TokenRecord(**values)
+    signature = UserSignature(record.user_name) if record.user_name is not None else None
+    try:
+        token = OAuthToken(
+            client_id=record.client_id,
+            client_secret=record.client_secret,
+            grant_token=record.grant_token,
+            refresh_token=record.refresh_token,
+            redirect_url=record.redirect_url,
+            id=record.id,
+            access_token=record.access_token,
+            user_signature=signature,
+            api_domain=record.api_domain,
+        )
+    except SDKException:
+        token = OAuthToken(id="placeholder")
+        token.set_id(record.id)
+        token.set_client_id(record.client_id)
+        token.set_client_secret(record.client_secret)
+        token.set_grant_token(record.grant_token)
+        token.set_refresh_token(record.refresh_token)
+        token.set_redirect_url(record.redirect_url)
+        token.set_access_token(record.access_token)
+        token.set_user_signature(signature)
+        token.set_api_domain(record.api_domain)
+    token.set_expires_in(record.expires_in)
+    return token
+
+
+def records_of(tokens: Iterable[object]) -> list[TokenRecord]:
+    """Snapshot tokens, sorted so that order never matters in a comparison."""
+    return sort_records(record_of(t) for t in tokens)
+
+
+def sort_records(records: Iterable[TokenRecord]) -> list[TokenRecord]:
+    """Records in a fixed order (None sorts last in every field)."""
+    return sorted(records, key=lambda r: tuple((v is None, v or "") for v in (getattr(r, n) for n in FIELD_NAMES)))
