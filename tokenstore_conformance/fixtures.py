@@ -25,6 +25,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("store_spec", specs, ids=[s.spec for s in specs])
 
 
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    from .session import collect_contract_file
+
+    return collect_contract_file(file_path, parent)
+
+
 class StoreFactory:
     """Builds fresh, time-limited stores for one test and remembers them for cleanup.
 
@@ -71,8 +77,9 @@ def token_store(store_factory: StoreFactory, request: pytest.FixtureRequest) -> 
     from .session import ALLOW_EXISTING_KEY
 
     store = store_factory()
-    allow_existing = request.config.stash[ALLOW_EXISTING_KEY]
-    if not allow_existing:
+    if request.config.stash[ALLOW_EXISTING_KEY]:
+        _empty(store)  # the user opted in to losing what the store held
+    else:
         held = _held_tokens(store)
         if held:
             pytest.fail(

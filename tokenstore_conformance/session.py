@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import shutil
 import tempfile
 from pathlib import Path
@@ -60,12 +61,23 @@ def refuse_if_not_empty(spec: StoreSpec) -> None:
 def _collect_contract(config: pytest.Config) -> None:
     """Add the shipped contract tests to what pytest collects.
 
-    Named files are collected whatever the user's ``python_files`` says. Paths
-    on the command line keep their tests beside the contract; with none, only
-    the contract runs, so the kit works from any directory.
+    Paths on the command line keep their tests beside the contract; with none,
+    only the contract runs, so the kit works from any directory.
     """
-    files = [str(path) for path in sorted(CONTRACT_DIR.glob("test_*.py"))]
+    contract = str(CONTRACT_DIR)
     if config.args_source == pytest.Config.ArgsSource.ARGS:
-        config.args = [*config.args, *files]
+        config.args = [*config.args, contract]
     else:
-        config.args = files
+        config.args = [contract]
+
+
+def collect_contract_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    """Collect contract modules even where the user's ``python_files`` would not match them."""
+    if file_path.parent != CONTRACT_DIR or not file_path.name.startswith("test_"):
+        return None
+    if file_path.suffix != ".py":
+        return None
+    patterns = parent.config.getini("python_files")
+    if any(fnmatch.fnmatch(file_path.name, pattern) for pattern in patterns):
+        return None  # pytest's own collector takes it
+    return pytest.Module.from_parent(parent, path=file_path)

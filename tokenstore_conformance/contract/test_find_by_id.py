@@ -47,11 +47,3 @@ def test_changing_the_returned_token_does_not_change_the_store(token_store):
     assert stored(token_store) == before
     assert record_of(token_store.find_token_by_id(one.get_id())) == before[0]
 
-
-@clause("SAVE-COPY")
-def test_changing_a_token_after_saving_it_does_not_change_the_store(token_store):
-    one = save_user(token_store, 1)
-    before = stored(token_store)
-    one.set_access_token("mutated")
-    one.set_refresh_token("mutated")
-    assert stored(token_store) == before

@@ -209,6 +209,15 @@ def test_user_names_differing_only_in_case_are_different_users(token_store):
     assert stored(token_store) == records_of([upper, lower])
 
 
+@clause("SAVE-COPY")
+def test_changing_a_token_after_saving_it_does_not_change_the_store(token_store):
+    one = save_user(token_store, 1)
+    before = stored(token_store)
+    one.set_access_token("mutated")
+    one.set_refresh_token("mutated")
+    assert stored(token_store) == before
+
+
 class _LooksLikeAToken:
     """Has OAuthToken's getters but is not an OAuthToken."""
 

@@ -1,0 +1,209 @@
+"""How the plugin behaves on the command line: bad SPECs, the empty-store guard, hangs, options."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+LIST_STORE = "reference_stores.list_store:ListTokenStore"
+
+BAD_STORES = '''
+import time
+from reference_stores.list_store import ListTokenStore
+
+class NotAStore:
+    pass
+
+class Incomplete(ListTokenStore.__mro__[1]):
+    def find_token(self, token):
+        return None
+
+class Exploding(ListTokenStore):
+    def __init__(self):
+        raise RuntimeError("database password missing")
+
+class SlowToBuild(ListTokenStore):
+    def __init__(self):
+        time.sleep(60)
+
+def returns_a_string():
+    return "not a store"
+
+CONNECTION_STRING = "sqlite:///tokens.db"
+'''
+
+
+def _one_line_error(run, *fragments: str) -> None:
+    errors = [line for line in run.stderr.splitlines() if line.startswith("ERROR: ")]
+    assert run.ret == pytest.ExitCode.USAGE_ERROR, run
+    assert len(errors) == 1, run
+    for fragment in fragments:
+        assert fragment in errors[0], run
+    assert "Traceback" not in run.stdout + run.stderr, run
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragments"),
+    [
+        ("reference_stores.list_store", ["expected MODULE:ATTRIBUTE"]),
+        (":ListTokenStore", ["expected MODULE:ATTRIBUTE"]),
+        ("no_such_module:Store", ["no module named 'no_such_module'"]),
+        ("reference_stores.list_store:NoSuchStore", ["has no attribute 'NoSuchStore'"]),
+        ("badstores:NotAStore", ["is not a subclass of TokenStore"]),
+        ("badstores:Incomplete", ["does not implement", "save_token"]),
+        ("badstores:Exploding", ["raised RuntimeError: database password missing"]),
+        ("badstores:returns_a_string", ["returned str, not a TokenStore"]),
+        ("badstores:CONNECTION_STRING", ["is a str, neither a TokenStore subclass nor a factory"]),
+        ("brokenimport:Store", ["importing 'brokenimport' raised ZeroDivisionError"]),
+        ("needsdep:Store", ["importing 'needsdep' failed", "no_such_dependency"]),
+    ],
+)
+def test_a_bad_spec_ends_the_run_with_one_line(run_kit, pytester, spec, fragments):
+    pytester.makepyfile(
+        badstores=BAD_STORES, brokenimport="1 / 0", needsdep="import no_such_dependency\nStore = None"
+    )
+    run = run_kit(f"--tokenstore={spec}")
+    _one_line_error(run, *fragments)
+
+
+def test_a_constructor_that_hangs_is_stopped_with_one_line(run_kit, pytester):
+    pytester.makepyfile(badstores=BAD_STORES)
+    run = run_kit("--tokenstore=badstores:SlowToBuild", "--tokenstore-timeout=1", timeout=30)
+    _one_line_error(run, "did not finish within 1s")
+
+
+def test_a_method_that_hangs_fails_its_tests_and_the_run_goes_on(run_kit, pytester):
+    pytester.makepyfile(
+        hangs='''
+import time
+from reference_stores.list_store import ListTokenStore
+
+class Store(ListTokenStore):
+    def find_token_by_id(self, id):
+        time.sleep(60)
+'''
+    )
+    run = run_kit("--tokenstore=hangs:Store", "--tokenstore-timeout=0.5", "-k", "by_id or every_record", timeout=120)
+    assert run.ret == pytest.ExitCode.TESTS_FAILED, run
+    assert "find_token_by_id() did not return within 0.5s" in run.stdout, run
+    assert "BYID-HIT" in run.failed_clauses(), run
+    assert run.verdicts()["GET-ALL"] == "passed", run
+
+
+def _file_store_with_one_token(pytester) -> None:
+    from reference_stores.sqlite_store import SQLiteTokenStore
+    from tokenstore_conformance.tokens import make_token
+
+    store = SQLiteTokenStore(pytester.path / "zohooauth.db")
+    store.save_token(make_token(user_name="production@example.test", access_token="keep-me", id="prod-1"))
+
+
+def _tokens_in(pytester) -> list:
+    with sqlite3.connect(pytester.path / "zohooauth.db") as connection:
+        return connection.execute("SELECT id, access_token FROM oauthtoken").fetchall()
+
+
+def test_a_store_that_already_holds_tokens_is_refused_and_left_alone(run_kit, pytester):
+    _file_store_with_one_token(pytester)
+    run = run_kit("--tokenstore=reference_stores.sqlite_store:SQLiteTokenStore")
+    _one_line_error(run, "already holds 1 token(s)", "--tokenstore-allow-existing")
+    assert _tokens_in(pytester) == [("prod-1", "keep-me")]
+
+
+def test_allow_existing_runs_against_a_used_store_and_deletes_its_tokens(run_kit, pytester):
+    _file_store_with_one_token(pytester)
+    run = run_kit(
+        "--tokenstore=reference_stores.sqlite_store:SQLiteTokenStore", "--tokenstore-allow-existing"
+    )
+    assert run.ret == 0, run
+    assert _tokens_in(pytester) == []
+
+
+def test_a_persistent_store_is_left_empty_after_the_run(run_kit, pytester):
+    run = run_kit("--tokenstore=reference_stores.sqlite_store:SQLiteTokenStore", "-k", "save")
+    assert run.ret == 0, run
+    assert _tokens_in(pytester) == []
+
+
+def test_without_a_store_the_plugin_changes_nothing(run_kit, pytester):
+    pytester.makepyfile(
+        test_mine='''
+import sys
+
+def test_kit_stays_out_of_the_way():
+    assert "zohocrmsdk" not in sys.modules
+    assert "tokenstore_conformance.session" not in sys.modules
+'''
+    )
+    run = run_kit("-v")
+    assert run.ret == 0, run
+    assert "1 passed" in run.stdout
+    assert "tokenstore:" not in run.stdout
+    assert "TokenStore contract" not in run.stdout
+
+
+def test_header_names_store_sdk_and_kit_versions(run_kit):
+    from importlib.metadata import version
+
+    run = run_kit(f"--tokenstore={LIST_STORE}", "-k", "insert")
+    assert run.ret == 0, run
+    assert f"tokenstore: {LIST_STORE}" in run.stdout
+    assert f"zohocrmsdk8-0 {version('zohocrmsdk8-0')}" in run.stdout
+    assert f"tokenstore-conformance {version('tokenstore-conformance')}" in run.stdout
+
+
+def test_a_failure_names_the_violated_clause(run_kit, pytester):
+    pytester.makepyfile(
+        dupes='''
+from reference_stores.list_store import ListTokenStore
+from reference_stores.records import row_from_token, new_id
+
+class Store(ListTokenStore):
+    """Inserts on every save: the classic duplicate-on-upsert bug."""
+    def save_token(self, token):
+        if token.get_id() is None:
+            token.set_id(new_id())
+        self._rows.append(row_from_token(token))
+'''
+    )
+    run = run_kit("--tokenstore=dupes:Store", "-k", "upsert_user or new_login")
+    assert run.ret == pytest.ExitCode.TESTS_FAILED, run
+    assert "store dupes:Store violates SAVE-UPSERT-USER (MUST)" in run.stdout, run
+    assert run.failed_clauses() == {"SAVE-UPSERT-USER"}, run
+
+
+@pytest.mark.parametrize("source", ["env", "ini"])
+def test_the_store_can_come_from_the_environment_or_the_ini_file(run_kit, pytester, monkeypatch, source):
+    if source == "env":
+        monkeypatch.setenv("TOKENSTORE", LIST_STORE)
+    else:
+        pytester.makeini(f"[pytest]\ntokenstore = {LIST_STORE}\n")
+    run = run_kit("-k", "insert")
+    assert run.ret == 0, run
+    assert f"tokenstore: {LIST_STORE}" in run.stdout
+    assert run.verdicts()["SAVE-INSERT"] == "passed", run
+
+
+def test_the_user_tests_and_the_contract_run_together(run_kit, pytester):
+    pytester.makepyfile(test_mine="def test_mine():\n    assert True\n")
+    run = run_kit("test_mine.py", f"--tokenstore={LIST_STORE}", "-k", "mine or insert", "-v")
+    assert run.ret == 0, run
+    assert "test_mine.py::test_mine PASSED" in run.stdout, run
+    assert run.result.parseoutcomes()["passed"] == 2, run
+    assert run.verdicts()["SAVE-INSERT"] == "passed", run
+
+
+def test_every_store_given_is_run(run_kit):
+    specs = [LIST_STORE, "reference_stores.memory_store:InMemoryTokenStore"]
+    run = run_kit(*(f"--tokenstore={s}" for s in specs), "-k", "insert")
+    assert run.ret == 0, run
+    assert run.verdicts(0)["SAVE-INSERT"] == "passed"
+    assert run.verdicts(1)["SAVE-INSERT"] == "passed"
+
+
+def test_the_contract_runs_whatever_the_user_python_files_pattern(run_kit, pytester):
+    pytester.makeini("[pytest]\npython_files = check_*.py\n")
+    run = run_kit(f"--tokenstore={LIST_STORE}", "-k", "insert")
+    assert run.ret == 0, run
+    assert run.verdicts()["SAVE-INSERT"] == "passed", run
