@@ -6,7 +6,17 @@ import threading
 
 from tokenstore_conformance.sdk import OAuthToken, SDKException, TokenStore
 
-from .records import COLUMNS, ID, Row, fill_token, lookup_key, merged_row, new_id, row_from_token, token_from_row
+from .records import (
+    COLUMNS,
+    ID,
+    Row,
+    fill_token,
+    lookup_key,
+    merged_row,
+    new_id,
+    row_from_token,
+    token_from_row,
+)
 
 
 class ListTokenStore(TokenStore):

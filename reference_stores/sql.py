@@ -14,7 +14,17 @@ from contextlib import AbstractContextManager, contextmanager
 
 from tokenstore_conformance.sdk import OAuthToken, SDKException, TokenStore
 
-from .records import COLUMNS, ID, Row, lookup_key, merged_row, new_id, row_from_token, fill_token, token_from_row
+from .records import (
+    COLUMNS,
+    ID,
+    Row,
+    fill_token,
+    lookup_key,
+    merged_row,
+    new_id,
+    row_from_token,
+    token_from_row,
+)
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS oauthtoken ("

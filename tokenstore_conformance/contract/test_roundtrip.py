@@ -67,7 +67,7 @@ def test_fields_never_set_come_back_as_none(token_store):
     saved = save(token_store, access_token="1000.only-access")
     record = record_of(token_store.find_token_by_id(saved.get_id()))
     assert record == record_of(saved)
-    assert record.refresh_token is None and record.user_name is None and record.expires_in is None
+    assert (record.refresh_token, record.user_name, record.expires_in) == (None, None, None)
 
 
 @clause("ROUNDTRIP-HOSTILE")
@@ -76,7 +76,8 @@ def test_hostile_values_come_back_unchanged(token_store, value):
     saved = save(token_store, **_every_field(value))
     _read_back_every_way(token_store, saved)
     by_user = token_store.find_token(make_token(user_name=f"{value}|user_name"))
-    assert by_user is not None and by_user.get_id() == saved.get_id(), "find_token by user name"
+    assert by_user is not None, "find_token by user name"
+    assert by_user.get_id() == saved.get_id(), "find_token by user name"
 
 
 @clause("ROUNDTRIP-HOSTILE")
