@@ -9,6 +9,7 @@ import pytest
 from . import __version__
 from .clauses import CLAUSES, Clause
 from .spec import StoreSpec
+from .tokens import TokenRecord, explain_difference
 
 OUTCOME_ORDER = ("failed", "passed", "skipped")
 
@@ -23,6 +24,10 @@ def describe(clause_id: str) -> str:
     if clause is None:
         return clause_id
     return f"{clause.id} ({clause.level}): {clause.rule}"
+
+
+def _is_record_list(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(item, TokenRecord) for item in value)
 
 
 class ClauseReport:
@@ -60,6 +65,11 @@ class ClauseReport:
             report.sections.append(("TokenStore contract", "\n".join(lines)))
         return report
 
+    def pytest_assertrepr_compare(self, op: str, left: object, right: object) -> list[str] | None:
+        if op != "==" or not (_is_record_list(left) and _is_record_list(right)):
+            return None
+        return ["lists of token records differ:", *explain_difference(left, right)]
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         entry = self.tested.get(report.nodeid)
         if entry is None:
@@ -86,7 +96,9 @@ class ClauseReport:
         width = max(len(c.id) for c in ran)
         for index, spec in enumerate(self.specs, 1):
             tr.write_line(f"[{index}] {spec}")
-        tr.write_line(f"{'clause':<{width}}  level   " + "  ".join(f"[{i}]    " for i in range(1, len(self.specs) + 1)))
+        tr.write_line(
+            f"{'clause':<{width}}  level   " + "  ".join(f"[{i}]    " for i in range(1, len(self.specs) + 1))
+        )
         for clause in ran:
             cells = [self.verdict(clause.id, s) or "-" for s in self.specs]
             markup = {"red": True} if "failed" in cells and clause.level == "MUST" else {}
@@ -95,7 +107,9 @@ class ClauseReport:
                 **markup,
             )
         for spec in self.specs:
-            tally = {outcome: [c for c in ran if self.verdict(c.id, spec) == outcome] for outcome in OUTCOME_ORDER}
+            tally = {
+                outcome: [c for c in ran if self.verdict(c.id, spec) == outcome] for outcome in OUTCOME_ORDER
+            }
             must = sum(c.level == "MUST" for c in tally["failed"])
             tr.write_line(
                 f"{spec}: {len(tally['passed'])} clauses passed, {len(tally['failed'])} failed "

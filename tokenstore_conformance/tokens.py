@@ -110,4 +110,27 @@ def records_of(tokens: Iterable[object]) -> list[TokenRecord]:
 
 def sort_records(records: Iterable[TokenRecord]) -> list[TokenRecord]:
     """Records in a fixed order (None sorts last in every field)."""
-    return sorted(records, key=lambda r: tuple((v is None, v or "") for v in (getattr(r, n) for n in FIELD_NAMES)))
+    return sorted(
+        records, key=lambda r: tuple((v is None, v or "") for v in (getattr(r, n) for n in FIELD_NAMES))
+    )
+
+
+def explain_difference(actual: list[TokenRecord], expected: list[TokenRecord]) -> list[str]:
+    """Say how two lists of records differ in the store's terms: counts, then field by field.
+
+    pytest's generic list diff shows the first differing index; a store author
+    needs "two records for one user" or "refresh_token lost" instead.
+    """
+    lines = [f"the store holds {len(actual)} record(s); the contract expects {len(expected)}"]
+    by_id = {r.id: r for r in expected}
+    for record in actual:
+        want = by_id.pop(record.id, None)
+        if want is None:
+            lines.append(f"unexpected record: {record}")
+            continue
+        for name in FIELD_NAMES:
+            got, wanted = getattr(record, name), getattr(want, name)
+            if got != wanted:
+                lines.append(f"record {record.id!r}: {name} is {got!r}, expected {wanted!r}")
+    lines.extend(f"missing record: {record}" for record in by_id.values())
+    return lines
