@@ -8,7 +8,7 @@ import pytest
 
 LIST_STORE = "reference_stores.list_store:ListTokenStore"
 
-BAD_STORES = '''
+BAD_STORES = """
 import time
 from reference_stores.list_store import ListTokenStore
 
@@ -31,7 +31,7 @@ def returns_a_string():
     return "not a store"
 
 CONNECTION_STRING = "sqlite:///tokens.db"
-'''
+"""
 
 
 def _one_line_error(run, *fragments: str) -> None:
@@ -75,16 +75,18 @@ def test_a_constructor_that_hangs_is_stopped_with_one_line(run_kit, pytester):
 
 def test_a_method_that_hangs_fails_its_tests_and_the_run_goes_on(run_kit, pytester):
     pytester.makepyfile(
-        hangs='''
+        hangs="""
 import time
 from reference_stores.list_store import ListTokenStore
 
 class Store(ListTokenStore):
     def find_token_by_id(self, id):
         time.sleep(60)
-'''
+"""
     )
-    run = run_kit("--tokenstore=hangs:Store", "--tokenstore-timeout=0.5", "-k", "by_id or every_record", timeout=120)
+    run = run_kit(
+        "--tokenstore=hangs:Store", "--tokenstore-timeout=0.5", "-k", "by_id or every_record", timeout=120
+    )
     assert run.ret == pytest.ExitCode.TESTS_FAILED, run
     assert "find_token_by_id() did not return within 0.5s" in run.stdout, run
     assert "BYID-HIT" in run.failed_clauses(), run
@@ -128,13 +130,13 @@ def test_a_persistent_store_is_left_empty_after_the_run(run_kit, pytester):
 
 def test_without_a_store_the_plugin_changes_nothing(run_kit, pytester):
     pytester.makepyfile(
-        test_mine='''
+        test_mine="""
 import sys
 
 def test_kit_stays_out_of_the_way():
     assert "zohocrmsdk" not in sys.modules
     assert "tokenstore_conformance.session" not in sys.modules
-'''
+"""
     )
     run = run_kit("-v")
     assert run.ret == 0, run

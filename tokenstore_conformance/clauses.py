@@ -17,6 +17,7 @@ class Clause:
     rule: str
 
 
+# fmt: off
 _CLAUSES = [
     # save_token
     Clause("SAVE-INSERT", "MUST", "a token that matches no record is inserted as exactly one record"),
@@ -68,6 +69,7 @@ _CLAUSES = [
     Clause("INSTANCE-ISOLATION", "MUST", "two instances not declared persistent never see each other's records"),
     Clause("INSTANCE-PERSIST", "MUST", "an instance declared persistent sees what an earlier instance saved"),
 ]
+# fmt: on
 
 CLAUSES: dict[str, Clause] = {clause.id: clause for clause in _CLAUSES}
 

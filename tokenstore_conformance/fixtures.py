@@ -114,4 +114,3 @@ def _empty(store: TokenStore) -> None:
             store.delete_token(token.get_id())
     except Exception:
         pass
-

@@ -8,23 +8,55 @@ new SDK release is absorbed here and nowhere else.
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
 from zohocrmsdk.src.com.zoho.api.authenticator.store.token_store import TokenStore
+from zohocrmsdk.src.com.zoho.api.logger import Logger
+from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter
 from zohocrmsdk.src.com.zoho.crm.api.exception.sdk_exception import SDKException
+from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
+from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig
 from zohocrmsdk.src.com.zoho.crm.api.user_signature import UserSignature
 
 __all__ = [
+    "SDK_LOGGER",
+    "ApiResult",
+    "DataCenter",
+    "Initializer",
     "OAuthToken",
     "SDKException",
     "TokenStore",
     "UserSignature",
+    "call_get_users",
+    "describe_sdk_log",
+    "isolated_sdk",
+    "make_environment",
+    "sdk_can_revoke",
     "sdk_distribution",
+    "sdk_environment",
+    "sdk_finds_user_name",
     "sdk_major",
+    "sdk_initialize",
+    "sdk_retries_unknown_id",
+    "sdk_swallows_save_errors",
+    "sdk_switch_user",
+    "sdk_user_name",
 ]
 
+# The logger every SDK major writes to; several of its calls pass arguments
+# their messages have no placeholder for, so formatting them prints a logging
+# traceback instead of the message.
+SDK_LOGGER = "SDKLogger"
 
+
+@functools.cache
 def sdk_distribution() -> tuple[str, str]:
     """Return the installed SDK's (distribution name, version), e.g. ('zohocrmsdk8-0', '7.0.0').
 
@@ -43,3 +75,169 @@ def sdk_major() -> int:
     name, _ = sdk_distribution()
     digits = name.removeprefix("zohocrmsdk").split("-")[0]
     return int(digits) if digits.isdigit() else 8
+
+
+# -- what differs between SDK majors --------------------------------------
+#
+# Each function below names one behaviour of the SDK's token code that the
+# SDK-flow contract depends on, so a clause can say "on SDK 5.0 ..." and the
+# tests pick the rule from here instead of comparing version numbers.
+
+
+def sdk_finds_user_name() -> bool:
+    """Whether get_token looks up the user name after a token exchange (6.0 on; 5.0 never does).
+
+    The lookup calls ``/crm/vN/users?type=CurrentUser`` and ``/crm/vN/org`` and
+    stores ``email:org-id`` as the user name, unless the token already has a
+    UserSignature.
+    """
+    return sdk_major() >= 6
+
+
+def sdk_user_name(email: str, org_id: str) -> str:
+    """The user name the SDK stores for a user it looked up itself."""
+    return f"{email}:{org_id}"
+
+
+def sdk_can_revoke() -> bool:
+    """Whether ``OAuthToken.revoke(id)`` reaches the store at all.
+
+    5.0 to 7.0 build ``OAuthToken()`` without arguments inside revoke, which
+    their own constructor rejects, so revoke raises before it calls find_token.
+    """
+    return sdk_major() >= 8
+
+
+def sdk_retries_unknown_id() -> bool:
+    """Whether get_token treats None from find_token_by_id as a miss (8.0) or fails on it (5.0 to 7.0).
+
+    8.0 then goes on with the caller's token (a grant code on it starts a new
+    login); 5.0 to 7.0 pass the None to merge_objects, which raises SDKException.
+    """
+    return sdk_major() >= 8
+
+
+def sdk_swallows_save_errors() -> bool:
+    """Whether an exception from save_token inside get_token is only logged (6.0 on) or raised (5.0)."""
+    return sdk_major() >= 6
+
+
+# -- driving the SDK ------------------------------------------------------
+
+
+def make_environment(url: str, accounts_url: str, file_upload_url: str) -> DataCenter.Environment:
+    """An Environment for a server the SDK does not know, so it never swaps in a real data center.
+
+    5.0's Environment takes a fourth argument, the environment's name.
+    """
+    if sdk_major() == 5:
+        return DataCenter.Environment(url, accounts_url, file_upload_url, "tokenstore-conformance")
+    return DataCenter.Environment(url, accounts_url, file_upload_url)
+
+
+def sdk_initialize(
+    environment: DataCenter.Environment,
+    token: OAuthToken,
+    store: TokenStore,
+    resource_path: str | os.PathLike[str],
+    http_timeout: float = 10.0,
+) -> None:
+    """``Initializer.initialize`` as an application calls it at start-up; it calls get_token at once.
+
+    5.0 to 7.0 also keep the initializer in a thread-local that wins over the
+    one initialize sets, so a second initialize in the same thread would go on
+    using the first one's store and token; forgetting the thread-local first
+    makes each call behave like a fresh process. The HTTP time limits keep a
+    server that never answers from hanging the run.
+    """
+    Initializer.LOCAL.init = None
+    Initializer.initialize(
+        environment=environment,
+        token=token,
+        store=store,
+        sdk_config=SDKConfig(connect_timeout=http_timeout, read_timeout=http_timeout),
+        resource_path=os.fspath(resource_path),
+        logger=Logger.get_instance(Logger.Levels.WARNING),
+    )
+
+
+def sdk_switch_user(token: OAuthToken) -> None:
+    """``Initializer.switch_user``: the SDK's way to serve another user from the same store."""
+    Initializer.switch_user(token=token)
+
+
+def sdk_environment() -> DataCenter.Environment | None:
+    """The environment the SDK would send the next request to."""
+    initializer = Initializer.get_initializer()
+    return initializer.environment if initializer is not None else None
+
+
+@dataclass(frozen=True)
+class ApiResult:
+    """What one CRM call came back with: HTTP status and the users' e-mail addresses."""
+
+    status: int | None
+    emails: tuple[str, ...]
+
+
+def call_get_users() -> ApiResult:
+    """One real CRM call, ``UsersOperations().get_users()``; it authenticates through get_token.
+
+    The SDK returns None when the call failed after authentication (it logs
+    the reason instead of raising), which is reported as status None.
+    """
+    from zohocrmsdk.src.com.zoho.crm.api.users.users_operations import UsersOperations
+
+    response = UsersOperations().get_users()
+    if response is None:
+        return ApiResult(None, ())
+    body = response.get_object()
+    users = body.get_users() if hasattr(body, "get_users") else None
+    return ApiResult(response.get_status_code(), tuple(u.get_email() for u in users or []))
+
+
+class _Collect(logging.Handler):
+    """Keeps SDK log records unformatted, since formatting the SDK's own calls fails."""
+
+    def __init__(self, records: list[logging.LogRecord]) -> None:
+        super().__init__(logging.WARNING)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def isolated_sdk() -> Iterator[list[logging.LogRecord]]:
+    """Run SDK calls without leaking state into later tests, and without logging noise.
+
+    The SDK keeps the current initializer in a class attribute and a
+    thread-local, and configures the "SDKLogger" logger on every initialize;
+    all of it is put back as it was on exit, so the application's own tests
+    see the SDK as they left it. SDK log records of WARNING and above are
+    collected (unformatted) into the yielded list instead of being printed:
+    that is where the SDK reports the exceptions it swallows.
+    """
+    records: list[logging.LogRecord] = []
+    logger = logging.getLogger(SDK_LOGGER)
+    saved_logger = (logger.level, list(logger.handlers), logger.propagate, logger.disabled)
+    saved_sdk = (Initializer.initializer, getattr(Initializer.LOCAL, "init", None))
+    logger.handlers = [_Collect(records)]
+    logger.propagate = False
+    logger.disabled = False
+    try:
+        yield records
+    finally:
+        Initializer.initializer, Initializer.LOCAL.init = saved_sdk
+        logger.setLevel(saved_logger[0])
+        logger.handlers, logger.propagate, logger.disabled = saved_logger[1], saved_logger[2], saved_logger[3]
+
+
+def describe_sdk_log(records: list[logging.LogRecord]) -> list[str]:
+    """Readable lines for collected SDK log records, without the formatting that fails on them."""
+    lines = []
+    for record in records:
+        args = record.args if isinstance(record.args, tuple) else (record.args,) if record.args else ()
+        details = "; ".join(f"{type(a).__name__}: {a}" for a in args)
+        lines.append(f"{record.levelname} {record.msg}" + (f" ({details})" if details else ""))
+    return lines

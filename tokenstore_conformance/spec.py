@@ -72,9 +72,7 @@ def load_spec(spec: str, timeout: float) -> StoreSpec:
     """Resolve ``module:attribute`` into a StoreSpec, or raise pytest.UsageError."""
     module_name, sep, attribute = spec.partition(":")
     if not sep or not module_name or not attribute:
-        raise pytest.UsageError(
-            f"--tokenstore {spec!r}: expected MODULE:ATTRIBUTE, for example {EXAMPLE}"
-        )
+        raise pytest.UsageError(f"--tokenstore {spec!r}: expected MODULE:ATTRIBUTE, for example {EXAMPLE}")
     module = _import(spec, module_name)
     target: object = module
     for part in attribute.split("."):
@@ -118,13 +116,10 @@ def _import(spec: str, module_name: str) -> object:
                 f"--tokenstore {spec!r}: no module named {module_name!r}; "
                 "install it or run pytest from the directory that holds it"
             ) from None
-        raise pytest.UsageError(
-            f"--tokenstore {spec!r}: importing {module_name!r} failed: {exc}"
-        ) from None
+        raise pytest.UsageError(f"--tokenstore {spec!r}: importing {module_name!r} failed: {exc}") from None
     except Exception as exc:
         raise pytest.UsageError(
-            f"--tokenstore {spec!r}: importing {module_name!r} raised "
-            f"{type(exc).__name__}: {exc}"
+            f"--tokenstore {spec!r}: importing {module_name!r} raised {type(exc).__name__}: {exc}"
         ) from None
 
 

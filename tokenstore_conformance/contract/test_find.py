@@ -87,7 +87,11 @@ def _precedence_queries():
         "id-over-access": lambda a, b: {"id": a.id, "access_token": b.access_token},
         "id-over-refresh": lambda a, b: {"id": a.id, **CLIENT, "refresh_token": b.refresh_token},
         "unknown-id-falls-through-to-user": lambda a, b: {"id": "no-such-id", "user_name": a.user_name},
-        "user-over-refresh": lambda a, b: {"user_name": a.user_name, **CLIENT, "refresh_token": b.refresh_token},
+        "user-over-refresh": lambda a, b: {
+            "user_name": a.user_name,
+            **CLIENT,
+            "refresh_token": b.refresh_token,
+        },
         "access-over-refresh-without-credentials": lambda a, b: {
             "access_token": a.access_token,
             "refresh_token": b.refresh_token,

@@ -46,4 +46,3 @@ def test_changing_the_returned_token_does_not_change_the_store(token_store):
     found.set_expires_in("1")
     assert stored(token_store) == before
     assert record_of(token_store.find_token_by_id(one.get_id())) == before[0]
-

@@ -100,7 +100,9 @@ def test_access_token_without_client_credentials_updates_its_record(token_store)
 @clause("SAVE-UPSERT-GRANT")
 def test_grant_token_with_client_credentials_updates_its_record(token_store):
     first = save(token_store, **CLIENT, grant_token="1000.grant.a", access_token="1000.access.a1")
-    save(token_store, **CLIENT, grant_token="1000.grant.a", access_token="1000.access.a2", refresh_token="r.a")
+    save(
+        token_store, **CLIENT, grant_token="1000.grant.a", access_token="1000.access.a2", refresh_token="r.a"
+    )
     assert stored(token_store) == [
         record_of(first).replace(access_token="1000.access.a2", refresh_token="r.a")
     ]
@@ -121,7 +123,11 @@ def _precedence_cases():
         "id-over-refresh": lambda a, b: {"id": a.id, **CLIENT, "refresh_token": b.refresh_token},
         "user-over-access": lambda a, b: {"user_name": a.user_name, "access_token": b.access_token},
         "user-over-grant": lambda a, b: {"user_name": a.user_name, **CLIENT, "grant_token": b.grant_token},
-        "user-over-refresh": lambda a, b: {"user_name": a.user_name, **CLIENT, "refresh_token": b.refresh_token},
+        "user-over-refresh": lambda a, b: {
+            "user_name": a.user_name,
+            **CLIENT,
+            "refresh_token": b.refresh_token,
+        },
         "access-without-credentials-over-refresh": lambda a, b: {
             "access_token": a.access_token,
             "refresh_token": b.refresh_token,
@@ -196,7 +202,12 @@ def test_updating_one_user_leaves_the_other_untouched(token_store):
     shared = {"expires_in": "1767225600000", "api_domain": "http://127.0.0.1:9"}
     one = save_user(token_store, 1, **shared)
     two = save_user(token_store, 2, **shared)
-    save(token_store, user_name=one.get_user_signature().get_name(), access_token="1000.access.one-new", **CLIENT)
+    save(
+        token_store,
+        user_name=one.get_user_signature().get_name(),
+        access_token="1000.access.one-new",
+        **CLIENT,
+    )
     records = {r.id: r for r in stored(token_store)}
     assert records[two.get_id()] == record_of(two)
     assert records[one.get_id()].access_token == "1000.access.one-new"
