@@ -72,4 +72,3 @@ _CLAUSES = [
 # fmt: on
 
 CLAUSES: dict[str, Clause] = {clause.id: clause for clause in _CLAUSES}
-
