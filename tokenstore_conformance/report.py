@@ -12,6 +12,7 @@ from .spec import StoreSpec
 from .tokens import TokenRecord, explain_difference
 
 OUTCOME_ORDER = ("failed", "passed", "skipped")
+TESTED = "tokenstore_clauses"
 
 
 def clause_ids(item: pytest.Item) -> list[str]:
@@ -26,6 +27,15 @@ def describe(clause_id: str) -> str:
     return f"{clause.id} ({clause.level}): {clause.rule}"
 
 
+def tested(user_properties: list[tuple[str, object]]) -> tuple[str, list[str]] | None:
+    """(store spec, clause ids) of a contract test, from its item's or report's user_properties."""
+    for name, value in user_properties:
+        if name == TESTED:
+            spec, ids = value
+            return spec, list(ids)
+    return None
+
+
 def _is_record_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, TokenRecord) for item in value)
 
@@ -36,7 +46,6 @@ class ClauseReport:
     def __init__(self, config: pytest.Config, specs: list[StoreSpec]) -> None:
         self.config = config
         self.specs = [s.spec for s in specs]
-        self.tested: dict[str, tuple[list[str], str]] = {}
         self.outcomes: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
@@ -49,18 +58,21 @@ class ClauseReport:
         ]
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        # Kept in user_properties, which travel with each report, so that the
+        # table is right under pytest-xdist, where the controller collects nothing.
         for item in items:
             ids = clause_ids(item)
             callspec = getattr(item, "callspec", None)
             spec = callspec.params.get("store_spec") if callspec else None
             if ids and spec is not None:
-                self.tested[item.nodeid] = (ids, spec.spec)
+                item.user_properties.append((TESTED, (spec.spec, tuple(ids))))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         report = yield
-        if report.failed and item.nodeid in self.tested:
-            ids, spec = self.tested[item.nodeid]
+        entry = tested(item.user_properties)
+        if report.failed and entry is not None:
+            spec, ids = entry
             lines = [f"store {spec} violates {describe(cid)}" for cid in ids]
             report.sections.append(("TokenStore contract", "\n".join(lines)))
         return report
@@ -71,10 +83,10 @@ class ClauseReport:
         return ["lists of token records differ:", *explain_difference(left, right)]
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        entry = self.tested.get(report.nodeid)
+        entry = tested(report.user_properties)
         if entry is None:
             return
-        ids, spec = entry
+        spec, ids = entry
         if report.when == "call" or report.outcome != "passed":
             for cid in ids:
                 self.outcomes[(cid, spec)][report.nodeid] = report.outcome
@@ -121,5 +133,5 @@ class ClauseReport:
 
     def _clauses(self) -> list[Clause]:
         known = list(CLAUSES.values())
-        extra = sorted({cid for ids, _ in self.tested.values() for cid in ids} - set(CLAUSES))
+        extra = sorted({cid for cid, _ in self.outcomes} - set(CLAUSES))
         return known + [Clause(cid, "?", "") for cid in extra]

@@ -111,7 +111,7 @@ def _import(spec: str, module_name: str) -> object:
     try:
         return importlib.import_module(module_name)
     except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
+        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
             raise pytest.UsageError(
                 f"--tokenstore {spec!r}: no module named {module_name!r}; "
                 "install it or run pytest from the directory that holds it"
