@@ -209,3 +209,10 @@ def test_the_contract_runs_whatever_the_user_python_files_pattern(run_kit, pytes
     run = run_kit(f"--tokenstore={LIST_STORE}", "-k", "insert")
     assert run.ret == 0, run
     assert run.verdicts()["SAVE-INSERT"] == "passed", run
+
+
+def test_the_clause_table_is_complete_under_xdist(run_kit):
+    run = run_kit(f"--tokenstore={LIST_STORE}", "-n", "2", "-k", "insert or ranking")
+    assert run.ret == 0, run
+    assert run.verdicts()["SAVE-INSERT"] == "passed", run
+    assert run.verdicts()["SAVE-PRECEDENCE"] == "passed", run
