@@ -68,6 +68,16 @@ _CLAUSES = [
     # instances
     Clause("INSTANCE-ISOLATION", "MUST", "two instances not declared persistent never see each other's records"),
     Clause("INSTANCE-PERSIST", "MUST", "an instance declared persistent sees what an earlier instance saved"),
+    Clause("LIFECYCLE", "MUST", "every sequence of SDK operations leaves the store agreeing with a model of the MUST clauses"),
+    # SDK flow
+    Clause("FLOW-LOGIN", "MUST", "a first login through the SDK exchanges the grant code once and leaves one record with the issued tokens, expiry, user name (SDK 6.0+) and api domain"),
+    Clause("FLOW-RESTART", "MUST", "initialising again with the same grant code, the saved id or the user signature uses the stored token: no token request"),
+    Clause("FLOW-EXPIRY", "MUST", "an expired stored token is refreshed once and updated in place, and the next call uses the new access token"),
+    Clause("FLOW-USERS", "MUST", "two users served through one store keep their own tokens, one record each, while the SDK switches between them"),
+    Clause("FLOW-PERSIST", "MUST", "with a store declared persistent, a new instance resumes the session without a new login"),
+    Clause("FLOW-REMOVE", "MUST", "OAuthToken.remove() deletes exactly that token's record, and a start with the removed id finds nothing"),
+    Clause("FLOW-REVOKE", "MUST", "OAuthToken.revoke(id) posts the refresh token of the record with that id (SDK 8.0; earlier SDKs cannot revoke)"),
+    Clause("FLOW-EXCHANGE-FAIL", "MUST", "a grant code exchange or refresh the server refuses stores nothing and changes nothing"),
 ]
 # fmt: on
 

@@ -45,7 +45,6 @@ __all__ = [
     "sdk_major",
     "sdk_initialize",
     "sdk_retries_unknown_id",
-    "sdk_swallows_save_errors",
     "sdk_switch_user",
     "sdk_user_name",
 ]
@@ -115,11 +114,6 @@ def sdk_retries_unknown_id() -> bool:
     login); 5.0 to 7.0 pass the None to merge_objects, which raises SDKException.
     """
     return sdk_major() >= 8
-
-
-def sdk_swallows_save_errors() -> bool:
-    """Whether an exception from save_token inside get_token is only logged (6.0 on) or raised (5.0)."""
-    return sdk_major() >= 6
 
 
 # -- driving the SDK ------------------------------------------------------
@@ -196,15 +190,21 @@ def call_get_users() -> ApiResult:
     return ApiResult(response.get_status_code(), tuple(u.get_email() for u in users or []))
 
 
-class _Collect(logging.Handler):
-    """Keeps SDK log records unformatted, since formatting the SDK's own calls fails."""
+class _Swallow(logging.Filter):
+    """Keeps SDK log records, unformatted, and stops them before any handler sees them.
+
+    A filter on the logger itself runs before every handler, including the
+    ones pytest attaches to non-propagating loggers, whose formatting of the
+    SDK's malformed calls would raise inside the SDK.
+    """
 
     def __init__(self, records: list[logging.LogRecord]) -> None:
-        super().__init__(logging.WARNING)
+        super().__init__()
         self.records = records
 
-    def emit(self, record: logging.LogRecord) -> None:
+    def filter(self, record: logging.LogRecord) -> bool:
         self.records.append(record)
+        return False
 
 
 @contextmanager
@@ -212,25 +212,25 @@ def isolated_sdk() -> Iterator[list[logging.LogRecord]]:
     """Run SDK calls without leaking state into later tests, and without logging noise.
 
     The SDK keeps the current initializer in a class attribute and a
-    thread-local, and configures the "SDKLogger" logger on every initialize;
-    all of it is put back as it was on exit, so the application's own tests
-    see the SDK as they left it. SDK log records of WARNING and above are
-    collected (unformatted) into the yielded list instead of being printed:
-    that is where the SDK reports the exceptions it swallows.
+    thread-local, and sets the level of the "SDKLogger" logger on every
+    initialize; all of it is put back as it was on exit, so the application's
+    own tests see the SDK as they left it. SDK log records (WARNING and above,
+    the level ``sdk_initialize`` asks for) are collected unformatted into the
+    yielded list instead of being printed: that is where the SDK reports the
+    exceptions it swallows.
     """
     records: list[logging.LogRecord] = []
     logger = logging.getLogger(SDK_LOGGER)
-    saved_logger = (logger.level, list(logger.handlers), logger.propagate, logger.disabled)
-    saved_sdk = (Initializer.initializer, getattr(Initializer.LOCAL, "init", None))
-    logger.handlers = [_Collect(records)]
-    logger.propagate = False
-    logger.disabled = False
+    level = logger.level
+    saved = (Initializer.initializer, getattr(Initializer.LOCAL, "init", None))
+    swallow = _Swallow(records)
+    logger.addFilter(swallow)
     try:
         yield records
     finally:
-        Initializer.initializer, Initializer.LOCAL.init = saved_sdk
-        logger.setLevel(saved_logger[0])
-        logger.handlers, logger.propagate, logger.disabled = saved_logger[1], saved_logger[2], saved_logger[3]
+        Initializer.initializer, Initializer.LOCAL.init = saved
+        logger.removeFilter(swallow)
+        logger.setLevel(level)
 
 
 def describe_sdk_log(records: list[logging.LogRecord]) -> list[str]:
