@@ -50,6 +50,15 @@ class StoreFactory:
             self._tmp_path = self._tmp_path_factory.mktemp("store")
         return self._tmp_path
 
+    def new_storage(self) -> None:
+        """Make the next store built use a new temporary directory, as if a new test began.
+
+        A test that runs many independent examples (the lifecycle state
+        machine) calls this before each one, so a store that keeps its data
+        in ``tmp_path`` starts every example from empty storage.
+        """
+        self._tmp_path = None
+
     def __call__(self) -> TimedStore:
         try:
             raw = self.spec.build(self.tmp_path)

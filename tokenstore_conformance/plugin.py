@@ -1,4 +1,4 @@
-"""The pytest11 entry point: options, and nothing else until ``--tokenstore`` is given.
+"""The pytest11 entry point: options (and the seed for xdist workers), nothing else until ``--tokenstore``.
 
 This module is imported in every pytest run on a machine that has the kit
 installed, so it imports no SDK code and registers no fixtures by itself; the
@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import os
 import shlex
+from typing import Any
 
 import pytest
+
+from .profiles import DEFAULT_PROFILE, DEFAULT_SEED, PROFILES, WORKER_SEED, parse_seed, seed_of
 
 DEFAULT_TIMEOUT = 10.0
 
@@ -43,6 +46,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="SECONDS",
         help=f"time limit for one store call (default {DEFAULT_TIMEOUT:g}; 0 disables)",
     )
+    group.addoption(
+        "--tokenstore-profile",
+        choices=sorted(PROFILES),
+        default=DEFAULT_PROFILE,
+        help=f"how many operation sequences the lifecycle test tries (default {DEFAULT_PROFILE}): "
+        + "; ".join(f"{p.name}: {p.max_examples} of up to {p.steps} steps" for p in PROFILES.values()),
+    )
+    group.addoption(
+        "--tokenstore-seed",
+        type=parse_seed,
+        default=None,
+        metavar="N|random",
+        help=f"seed of the lifecycle test's sequences (default {DEFAULT_SEED}, the same sequences on "
+        "every run; 'random' draws one and prints it)",
+    )
     parser.addini(
         "tokenstore",
         type="args",
@@ -58,6 +76,12 @@ def requested_specs(config: pytest.Config) -> list[str]:
     if os.environ.get("TOKENSTORE", "").strip():
         return shlex.split(os.environ["TOKENSTORE"])
     return list(config.getini("tokenstore"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """Hand pytest-xdist workers the seed the header shows, so a drawn seed is drawn once per run."""
+    node.workerinput[WORKER_SEED] = seed_of(node.config)[0]
 
 
 @pytest.hookimpl(trylast=True)

@@ -13,6 +13,7 @@ from .tokens import TokenRecord, explain_difference
 
 OUTCOME_ORDER = ("failed", "passed", "skipped")
 TESTED = "tokenstore_clauses"
+VIOLATED = "tokenstore_violated"
 
 
 def clause_ids(item: pytest.Item) -> list[str]:
@@ -40,6 +41,17 @@ def _is_record_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, TokenRecord) for item in value)
 
 
+def violated_clauses(exc: BaseException) -> list[str]:
+    """Clause ids a failure carries in ``clause_ids`` (also inside exception groups)."""
+    found: list[str] = []
+    pending = [exc]
+    while pending:
+        current = pending.pop()
+        found += [cid for cid in getattr(current, "clause_ids", ()) if cid not in found]
+        pending += getattr(current, "exceptions", ())
+    return found
+
+
 class ClauseReport:
     """Collects per-clause outcomes for every store and prints them as one table."""
 
@@ -47,14 +59,18 @@ class ClauseReport:
         self.config = config
         self.specs = [s.spec for s in specs]
         self.outcomes: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
+        # (clause, spec) -> the clauses a failing test names as violated (the lifecycle test does)
+        self.violated: dict[tuple[str, str], list[str]] = defaultdict(list)
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
+        from .profiles import header
         from .sdk import sdk_distribution
 
         name, version = sdk_distribution()
         return [
             f"tokenstore: {', '.join(self.specs)}",
             f"tokenstore SDK: {name} {version}; tokenstore-conformance {__version__}",
+            header(config),
         ]
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
@@ -74,6 +90,10 @@ class ClauseReport:
         if report.failed and entry is not None:
             spec, ids = entry
             lines = [f"store {spec} violates {describe(cid)}" for cid in ids]
+            named = violated_clauses(call.excinfo.value) if call.excinfo else []
+            lines += [f"  the failing comparison checks {describe(cid)}" for cid in named]
+            if named:
+                report.user_properties = [*report.user_properties, (VIOLATED, tuple(named))]
             report.sections.append(("TokenStore contract", "\n".join(lines)))
         return report
 
@@ -90,6 +110,10 @@ class ClauseReport:
         if report.when == "call" or report.outcome != "passed":
             for cid in ids:
                 self.outcomes[(cid, spec)][report.nodeid] = report.outcome
+        for name, named in report.user_properties:
+            if name == VIOLATED:
+                for cid in ids:
+                    self.violated[(cid, spec)] += [v for v in named if v not in self.violated[(cid, spec)]]
 
     def verdict(self, clause_id: str, spec: str) -> str:
         """'failed' if any test of the clause failed, else 'passed' or 'skipped'; '' if none ran."""
@@ -114,8 +138,15 @@ class ClauseReport:
         for clause in ran:
             cells = [self.verdict(clause.id, s) or "-" for s in self.specs]
             markup = {"red": True} if "failed" in cells and clause.level == "MUST" else {}
+            named = [
+                f"[{i}] {', '.join(self.violated[(clause.id, s)])}"
+                for i, s in enumerate(self.specs, 1)
+                if self.violated.get((clause.id, s))
+            ]
             tr.write_line(
-                f"{clause.id:<{width}}  {clause.level:<6}  " + "  ".join(f"{c:<7}" for c in cells),
+                f"{clause.id:<{width}}  {clause.level:<6}  "
+                + "  ".join(f"{c:<7}" for c in cells)
+                + (f"  violates: {'; '.join(named)}" if named else ""),
                 **markup,
             )
         for spec in self.specs:
