@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,25 @@ def run_kit(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
         return KitRun(result)
 
     return run
+
+
+_corpus_properties: list[tuple[str, object]] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collect what tests/test_corpus.py records; under xdist the reports carry it to the controller."""
+    if report.when == "call":
+        _corpus_properties.extend(p for p in report.user_properties if p[0].startswith("corpus_"))
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The fault corpus's headline: faults caught, correct stores flagged, time spent in child runs."""
+    verdicts = Counter(value for name, value in _corpus_properties if name == "corpus_verdict")
+    if not verdicts:
+        return
+    seconds = [value for name, value in _corpus_properties if name == "corpus_child_seconds"]
+    broken = verdicts["caught"] + verdicts["missed"]
+    terminalreporter.write_line(
+        f"caught {verdicts['caught']}/{broken} broken, {verdicts['false alarm']} false alarms", bold=True
+    )
+    terminalreporter.write_line(f"corpus: {len(seconds)} kit runs, {sum(seconds):.1f}s of child time")

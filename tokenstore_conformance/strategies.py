@@ -101,9 +101,8 @@ def redirect_urls() -> st.SearchStrategy[str | None]:
 def caller_ids() -> st.SearchStrategy[str]:
     """Ids a caller chooses; small numbers collide with stores that number their records."""
     return st.one_of(
-        st.sampled_from(
-            ("1", "2", "3", "4", "5", "4150868000000419001", "caller-chosen-id", "%", "' or '1'='1")
-        ),
+        st.sampled_from(("1", "2", "3", "4", "5")),
+        st.sampled_from(("4150868000000419001", "caller-chosen-id", "%", "' or '1'='1")),
         texts(),
     )
 

@@ -25,6 +25,15 @@ def test_ids_that_are_prefixes_of_each_other_are_deleted_apart(token_store):
     assert stored(token_store) == records_of(tokens[1:])
 
 
+@clause("DELETE-ONE")
+def test_a_listing_after_the_delete_no_longer_holds_the_record(token_store):
+    # A store that caches what get_tokens returns must drop the cache on delete too, not only on save.
+    tokens = [save_user(token_store, n) for n in (1, 2)]
+    assert stored(token_store) == records_of(tokens)
+    token_store.delete_token(tokens[0].get_id())
+    assert stored(token_store) == records_of(tokens[1:])
+
+
 @clause("DELETE-UNKNOWN")
 @pytest.mark.parametrize("unknown", ["no-such-id", "' or '1'='1", "%", ""])
 def test_an_unknown_id_leaves_the_store_unchanged(token_store, unknown):

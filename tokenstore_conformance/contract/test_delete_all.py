@@ -28,6 +28,15 @@ def test_deleting_all_of_an_empty_store_is_harmless(token_store):
     assert token_store.get_tokens() == []
 
 
+@clause("DELETEALL-EMPTIES")
+def test_a_listing_after_delete_tokens_is_empty_even_if_one_was_taken_before(token_store):
+    # As above: a cached get_tokens result must not outlive delete_tokens.
+    save_user(token_store, 1)
+    assert len(token_store.get_tokens()) == 1
+    token_store.delete_tokens()
+    assert token_store.get_tokens() == []
+
+
 @clause("DELETEALL-REUSABLE")
 def test_the_store_keeps_working_after_delete_tokens(token_store):
     for n in range(12):

@@ -141,6 +141,15 @@ def test_a_miss_on_an_empty_store_returns_none(token_store):
     assert token_store.find_token(make_token(id="no-such-id")) is None
 
 
+@clause("FIND-MISS-NONE")
+def test_an_access_token_with_a_client_id_but_no_secret_is_no_key(token_store, two_users):
+    # The access token is a key only for a token with neither client id nor secret; with half of
+    # the credentials no key applies, so the lookup must not land on the record with that access token.
+    one, _ = two_users
+    token = make_token(client_id=CLIENT["client_id"], access_token=one.access_token)
+    assert token_store.find_token(token) is None
+
+
 @clause("FIND-SAME-OBJECT")
 @pytest.mark.parametrize("key", ["id", "user_name", "access_token", "grant_token", "refresh_token"])
 def test_a_hit_returns_the_object_passed_in(token_store, two_users, key):

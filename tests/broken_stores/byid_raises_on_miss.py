@@ -1,0 +1,18 @@
+"""find_token_by_id raises SDKException for an unknown id instead of returning None, as in the SDK guide."""
+
+from __future__ import annotations
+
+from correct_stores.sqlite_single_connection import SQLiteStore
+
+from tokenstore_conformance.sdk import SDKException
+
+EXPECTED_CLAUSES = {"BYID-MISS"}
+COLLATERAL = {"DELETE-ONE", "DELETEALL-EMPTIES", "INSTANCE-ISOLATION"}
+
+
+class Store(SQLiteStore):
+    def find_token_by_id(self, id):
+        found = super().find_token_by_id(id)
+        if found is None:
+            raise SDKException("TOKEN_STORE", "no token with this id")  # fault: a miss is not an error
+        return found

@@ -1,0 +1,13 @@
+"""get_tokens returns None instead of [] when the store is empty."""
+
+from __future__ import annotations
+
+from correct_stores.dict_store import DictTokenStore
+
+EXPECTED_CLAUSES = {"GET-EMPTY"}
+COLLATERAL = {"DELETE-UNKNOWN", "DELETEALL-EMPTIES", "INSTANCE-ISOLATION", "SAVE-IGNORE-NON-TOKEN"}
+
+
+class Store(DictTokenStore):
+    def get_tokens(self):
+        return super().get_tokens() or None  # fault: "no tokens" as None

@@ -1,0 +1,13 @@
+"""get_tokens hands out the OAuthToken objects the store keeps, so changing one changes the store."""
+
+from __future__ import annotations
+
+from correct_stores.deep_copies import Store as TokenObjectStore
+
+EXPECTED_CLAUSES = {"GET-DETACHED"}
+COLLATERAL: set[str] = set()
+
+
+class Store(TokenObjectStore):
+    def get_tokens(self):
+        return list(self._tokens.values())  # fault: the kept objects, not copies

@@ -1,0 +1,25 @@
+"""get_tokens caches its list and only a save invalidates it, so deleted records keep coming back."""
+
+from __future__ import annotations
+
+from correct_stores.dict_store import DictTokenStore
+
+from reference_stores.records import token_from_row
+
+EXPECTED_CLAUSES = {"DELETE-ONE", "DELETEALL-EMPTIES"}
+COLLATERAL: set[str] = set()
+
+
+class Store(DictTokenStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self._listing: list | None = None
+
+    def save_token(self, token):
+        super().save_token(token)
+        self._listing = None  # fault: delete_token and delete_tokens forget to do the same
+
+    def get_tokens(self):
+        if self._listing is None:
+            self._listing = list(self._rows.values())
+        return [token_from_row(row) for row in self._listing]

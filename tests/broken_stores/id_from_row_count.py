@@ -1,0 +1,13 @@
+"""New ids are the number of records plus one, so an id is given out again after a delete."""
+
+from __future__ import annotations
+
+from correct_stores.dict_store import DictTokenStore
+
+EXPECTED_CLAUSES = {"SAVE-ID-UNIQUE"}
+COLLATERAL: set[str] = set()
+
+
+class Store(DictTokenStore):
+    def _new_id(self) -> str:
+        return str(len(self._rows) + 1)  # fault: counts rows instead of remembering the last id

@@ -1,0 +1,25 @@
+"""find_token builds its WHERE clause by string concatenation, as the SDK guide's sample does."""
+
+from __future__ import annotations
+
+from correct_stores.sqlite_single_connection import SELECT, SQLiteStore
+
+from reference_stores.records import lookup_key
+
+EXPECTED_CLAUSES = {"ROUNDTRIP-HOSTILE"}
+COLLATERAL = {"FIND-MISS-NONE"}
+
+
+class Store(SQLiteStore):
+    def _matching_row(self, token):
+        if token.get_id() is not None:
+            row = self._select("id = ?", (token.get_id(),))
+            if row is not None:
+                return row
+        key = lookup_key(token)
+        if key is None:
+            return None
+        column, value = key
+        # fault: a quote in the value ends the string literal early
+        found = self.db.execute(SELECT + " where " + column + "='" + value + "' limit 1").fetchone()
+        return self._decode(found) if found is not None else None

@@ -1,0 +1,27 @@
+"""An update writes every column from the token, so fields the token leaves None are erased."""
+
+from __future__ import annotations
+
+from correct_stores.sqlite_single_connection import SQLiteStore
+
+from reference_stores.records import ID, row_from_token
+from tokenstore_conformance.sdk import OAuthToken
+
+EXPECTED_CLAUSES = {"SAVE-KEEP-STORED"}
+COLLATERAL = {"SAVE-PRECEDENCE", "SAVE-UPSERT-ACCESS", "SAVE-UPSERT-ID", "SAVE-UPSERT-USER"}
+
+
+class Store(SQLiteStore):
+    def save_token(self, token):
+        if not isinstance(token, OAuthToken):
+            return
+        with self.db:
+            stored = self._matching_row(token)
+            if stored is None:
+                if token.get_id() is None:
+                    token.set_id(self._new_id())
+                self._insert(row_from_token(token))
+            else:
+                self._update(stored, row_from_token(token))  # fault: not merged with the stored row
+                if token.get_id() is None:
+                    token.set_id(stored[ID])

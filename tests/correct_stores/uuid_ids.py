@@ -1,0 +1,14 @@
+"""Ids are canonical UUID strings with dashes, 36 characters, not the reference's hex."""
+
+from __future__ import annotations
+
+import uuid
+
+from .dict_store import DictTokenStore
+
+
+class Store(DictTokenStore):
+    """A string id of any shape is fine as long as it is fresh and unique."""
+
+    def _new_id(self) -> str:
+        return str(uuid.uuid4())
