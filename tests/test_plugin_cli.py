@@ -216,3 +216,13 @@ def test_the_clause_table_is_complete_under_xdist(run_kit):
     assert run.ret == 0, run
     assert run.verdicts()["SAVE-INSERT"] == "passed", run
     assert run.verdicts()["SAVE-PRECEDENCE"] == "passed", run
+
+
+def test_one_contract_test_can_be_run_by_its_node_id(run_kit):
+    import tokenstore_conformance.contract as contract
+
+    test_file = f"{contract.__path__[0]}/test_get.py"
+    run = run_kit(f"{test_file}::test_an_empty_store_returns_an_empty_list", f"--tokenstore={LIST_STORE}")
+    assert run.ret == 0, run
+    assert run.result.parseoutcomes() == {"passed": 1}, run
+    assert run.verdicts()["GET-EMPTY"] == "passed", run

@@ -62,13 +62,19 @@ def _collect_contract(config: pytest.Config) -> None:
     """Add the shipped contract tests to what pytest collects.
 
     Paths on the command line keep their tests beside the contract; with none,
-    only the contract runs, so the kit works from any directory.
+    only the contract runs, so the kit works from any directory. A command line
+    that already names contract files or tests runs just those.
     """
     contract = str(CONTRACT_DIR)
-    if config.args_source == pytest.Config.ArgsSource.ARGS:
-        config.args = [*config.args, contract]
-    else:
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
         config.args = [contract]
+    elif not any(_names_contract(config, arg) for arg in config.args):
+        config.args = [*config.args, contract]
+
+
+def _names_contract(config: pytest.Config, arg: str) -> bool:
+    path = Path(config.invocation_params.dir, arg.split("::")[0]).resolve()
+    return path == CONTRACT_DIR or CONTRACT_DIR in path.parents
 
 
 def collect_contract_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
