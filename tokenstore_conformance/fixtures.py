@@ -87,7 +87,7 @@ def token_store(store_factory: StoreFactory, request: pytest.FixtureRequest) -> 
 
     store = store_factory()
     if request.config.stash[ALLOW_EXISTING_KEY]:
-        _empty(store)  # the user opted in to losing what the store held
+        empty_store(store)  # the user opted in to losing what the store held
     else:
         held = _held_tokens(store)
         if held:
@@ -98,7 +98,7 @@ def token_store(store_factory: StoreFactory, request: pytest.FixtureRequest) -> 
             )
     yield store
     for built in reversed(store_factory.built):
-        _empty(built)
+        empty_store(built)
 
 
 def _held_tokens(store: TokenStore) -> int:
@@ -110,7 +110,7 @@ def _held_tokens(store: TokenStore) -> int:
         return 0
 
 
-def _empty(store: TokenStore) -> None:
+def empty_store(store: TokenStore) -> None:
     """Remove what a test wrote, tolerating a store whose delete methods are broken."""
     try:
         store.delete_tokens()

@@ -38,7 +38,7 @@ from hypothesis.stateful import (
 
 from . import profiles
 from . import strategies as values
-from .fixtures import StoreFactory, _empty
+from .fixtures import StoreFactory, empty_store
 from .model import KEYS, TokenModel, Undefined
 from .sdk import OAuthToken, SDKException, UserSignature
 from .timeouts import StoreTimeout
@@ -176,7 +176,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         store = self._build()
         held = self._call(store, "get_tokens", clauses=("GET-EMPTY",)) or []
         if held and self.run.allow_existing:
-            _empty(store)
+            empty_store(store)
             held = self._call(store, "get_tokens", clauses=("GET-EMPTY",)) or []
         if held:
             raise self.run.abort(
@@ -191,7 +191,7 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     def teardown(self) -> None:
         for store in reversed(self.instances):
-            _empty(store)
+            empty_store(store)
 
     def _call(self, store, method: str, *args: object, clauses: Sequence[str], allowed: tuple = ()):
         try:
