@@ -40,8 +40,12 @@ SCHEMA = (
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM oauthtoken"
 INSERT = f"INSERT INTO oauthtoken ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
 UPDATE = f"UPDATE oauthtoken SET {', '.join(c + ' = ?' for c in COLUMNS[1:])} WHERE id = ?"
-# Only these columns may be named in a WHERE clause built from lookup_key.
-KEY_COLUMNS = frozenset({"id", "user_name", "access_token", "grant_token", "refresh_token"})
+# One statement per key column, written out here: no column name is ever formatted into SQL at
+# call time, so a column that is not a key cannot reach a query, even under ``python -O``.
+SELECT_BY = {
+    column: f"{SELECT} WHERE {column} = ? LIMIT 1"
+    for column in ("id", "user_name", "access_token", "grant_token", "refresh_token")
+}
 
 
 class SQLTokenStore(TokenStore):
@@ -68,8 +72,7 @@ class SQLTokenStore(TokenStore):
 
     @staticmethod
     def _select_one(connection: sqlite3.Connection, column: str, value: str) -> Row | None:
-        assert column in KEY_COLUMNS
-        return connection.execute(f"{SELECT} WHERE {column} = ? LIMIT 1", (value,)).fetchone()
+        return connection.execute(SELECT_BY[column], (value,)).fetchone()
 
     def _matching_row(self, connection: sqlite3.Connection, token: OAuthToken) -> Row | None:
         if token.get_id() is not None:

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from tokenstore_conformance.model import TokenModel, Undefined
-from tokenstore_conformance.tokens import TokenRecord
+from tokenstore_conformance.lifecycle.model import TokenModel, Undefined
+from tokenstore_conformance.records import TokenRecord
 
 # Each store's fault, and the clauses the failing comparison may name (at least one must be named).
 SEQUENCE_STORES = {
@@ -215,7 +215,7 @@ def test_storage_left_full_by_a_sequence_stops_the_run(run_kit, pytester):
 def test_each_store_keeps_its_examples_under_its_own_key():
     from hypothesis.database import InMemoryExampleDatabase
 
-    from tokenstore_conformance.lifecycle import PerStoreDatabase
+    from tokenstore_conformance.lifecycle.database import PerStoreDatabase
 
     shared = InMemoryExampleDatabase()
     mine, theirs = PerStoreDatabase(shared, "a:Store"), PerStoreDatabase(shared, "b:Store")

@@ -95,7 +95,7 @@ class Store(ListTokenStore):
 
 def _file_store_with_one_token(pytester) -> None:
     from reference_stores.sqlite_store import SQLiteTokenStore
-    from tokenstore_conformance.tokens import make_token
+    from tokenstore_conformance.records import make_token
 
     store = SQLiteTokenStore(pytester.path / "zohooauth.db")
     store.save_token(make_token(user_name="production@example.test", access_token="keep-me", id="prod-1"))
@@ -135,7 +135,7 @@ import sys
 
 def test_kit_stays_out_of_the_way():
     assert "zohocrmsdk" not in sys.modules
-    assert "tokenstore_conformance.session" not in sys.modules
+    assert "tokenstore_conformance.harness.session" not in sys.modules
 """
     )
     run = run_kit("-v")
