@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import tokenstore_conformance
+from tokenstore_conformance.harness import options
 
 PACKAGE = Path(tokenstore_conformance.__file__).parent
 NAME = "tokenstore_conformance"
@@ -125,7 +126,13 @@ FACTS = {
     "a hostile string": ("records/samples.py", re.escape("DROP TABLE oauthtoken")),
     "the client id": ("records/samples.py", re.escape("1000.K3ZP0GD4TQ7V2XN8C1LW5RYJ6HB9MA")),
     "the redirect URL": ("records/samples.py", re.escape("app.example.test/oauth/callback")),
-    "a raw option name": ("harness/options.py", r'"tokenstore_[a-z_]+"'),
+    "a raw option name": (
+        "harness/options.py",
+        "|".join(
+            re.escape(f'"{name}"')
+            for name in (options.TIMEOUT, options.ALLOW_EXISTING, options.PROFILE, options.SEED)
+        ),
+    ),
 }
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from tokenstore_conformance.records import (
     CLIENT,
+    KEY_ORDER,
     KEYS,
     contests,
     make_token,
@@ -105,12 +106,15 @@ def test_lookup_uses_the_highest_ranking_key(token_store, two_users, case):
     assert record_of(found) == expected, f"{case}: expected {a.user_name}'s record"
 
 
+# An unknown value of each key, with the credentials that key needs, and a tautology as a user name.
 MISSES = {
-    "unknown-id": {"id": "no-such-id"},
-    "unknown-user": {"user_name": "nobody@example.test"},
-    "unknown-access": {"access_token": "1000.access.unknown"},
-    "unknown-grant": {**CLIENT, "grant_token": "1000.grant.unknown"},
-    "unknown-refresh": {**CLIENT, "refresh_token": "1000.refresh.unknown"},
+    **{
+        f"unknown-{key.field}": {
+            key.field: f"1000.{key.field}.unknown",
+            **(CLIENT if key.credentials == "both" else {}),
+        }
+        for key in KEY_ORDER
+    },
     "sql-tautology-user": {"user_name": "' or '1'='1"},
 }
 
