@@ -77,7 +77,7 @@ def test_sequence_faults_pass_every_other_clause_and_fail_the_lifecycle(run_kit,
     run = run_kit(*(f"--tokenstore={spec}" for spec in specs))
     assert run.ret == pytest.ExitCode.TESTS_FAILED, run
     assert "tokenstore lifecycle: profile fast (50 sequences of up to 30 steps" in run.stdout, run
-    assert "seed 0 (fixed: every run tests the same sequences)" in run.stdout, run
+    assert "seed 0 (fixed: every run tests the same sequences; from the default)" in run.stdout, run
     problems = []
     for index, spec in enumerate(specs):
         verdicts = run.verdicts(index)
@@ -129,7 +129,7 @@ def test_the_printed_command_reruns_the_same_failing_sequence(run_kit):
 def test_a_random_seed_is_shown_and_goes_into_the_rerun_command(run_kit):
     run = run_kit(f"--tokenstore={QUICK_FAILURE}", "--tokenstore-seed=random", "-k", "test_lifecycle")
     assert run.ret == pytest.ExitCode.TESTS_FAILED, run
-    seed = re.search(r"seed (\d+) \(drawn at random\)", run.stdout)
+    seed = re.search(r"seed (\d+) \(drawn at random; from --tokenstore-seed\)", run.stdout)
     assert seed, run
     assert f"--tokenstore-seed={seed[1]}" in _rerun_command(run)
 
@@ -139,7 +139,7 @@ def test_pytest_xdist_workers_use_the_seed_the_header_shows(run_kit):
         f"--tokenstore={QUICK_FAILURE}", "--tokenstore-seed=random", "-n", "2", "-k", "test_lifecycle"
     )
     assert run.ret == pytest.ExitCode.TESTS_FAILED, run
-    seed = re.search(r"seed (\d+) \(drawn at random\)", run.stdout)
+    seed = re.search(r"seed (\d+) \(drawn at random; from --tokenstore-seed\)", run.stdout)
     assert seed, run
     assert f"--tokenstore-seed={seed[1]}" in _rerun_command(run)
 

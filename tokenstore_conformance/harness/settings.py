@@ -44,7 +44,7 @@ class Settings:
             f"tokenstore: {', '.join(self.spec_names)} (from {self.specs_from})",
             f"tokenstore lifecycle: profile {p.name} ({p.max_examples} sequences of up to {p.steps} "
             f"steps, shrinking for up to {p.shrink_seconds:g}s; from {self.profile_from}), "
-            f"seed {self.seed} (from {self.seed_from}; {how})",
+            f"seed {self.seed} ({how}; from {self.seed_from})",
             f"tokenstore timeout: {self.timeout:g}s per store call (from {self.timeout_from})",
         ]
 
