@@ -9,14 +9,14 @@ at an old value, no record that its index does not know).
 Redis does not roll a script back if it fails halfway, so every script checks
 all it needs (arguments, the user name being free) before its first write.
 
-Key layout under the store's prefix ``P`` (values are never part of a key name):
+Key layout under the store's prefix ``{P}`` (values are never part of a key name):
 
-- ``P rec:<id>``: a hash, one record. A field per non-None column, so a missing
+- ``{P}rec:<id>``: a hash, one record. A field per non-None column, so a missing
   field is None and "" is "", and the field ``id`` always, so that a record whose
   other fields are all None still exists (Redis deletes an empty hash).
-- ``P ids``: a set of every id: get_tokens and delete_tokens read it instead of
+- ``{P}ids``: a set of every id: get_tokens and delete_tokens read it instead of
   scanning the keyspace.
-- ``P by:<column>:<sha1 of value>``: a set of the ids whose column holds a value
+- ``{P}by:<column>:<sha1 of value>``: a set of the ids whose column holds a value
   with that digest, for user_name, access_token, grant_token and refresh_token,
   the columns lookups use. The digest keeps credentials and 2,000-character
   values out of key names, which show up in SCAN, MONITOR, keyspace

@@ -143,10 +143,10 @@ def _row(pairs: dict | Sequence) -> Row:
 
 def connect(url: str) -> redis.Redis:
     """A client for ``url`` that decodes replies as UTF-8 and never waits forever on a server."""
-    return redis.Redis.from_url(url, decode_responses=True, socket_timeout=10, socket_connect_timeout=5)
+    return redis.Redis.from_url(url, decode_responses=True, socket_timeout=5, socket_connect_timeout=5)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def shared_client(url: str) -> redis.Redis:
     """One client, and so one connection pool, per URL in this process, for factories that build many stores."""
     return connect(url)
