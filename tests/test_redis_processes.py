@@ -20,8 +20,8 @@ from redis_server import RedisServer, RedisServerError
 
 from reference_stores.records import new_id, row_from_token
 from reference_stores.redis_store import RedisTokenStore, _optional, shared_client
+from tokenstore_conformance.records import make_token, record_of, records_of
 from tokenstore_conformance.sdk import SDKException
-from tokenstore_conformance.tokens import make_token, record_of, records_of
 
 WORKERS = 8
 ROUNDS = 4

@@ -13,8 +13,8 @@ import pytest
 from redis_index import index_problems, keys_under, snapshot
 
 from reference_stores.redis_store import URL_VARIABLE, RedisTokenStore, from_env, shared_client
-from tokenstore_conformance.clauses import CLAUSES
-from tokenstore_conformance.tokens import make_token, record_of, records_of
+from tokenstore_conformance.harness.clauses import CLAUSES
+from tokenstore_conformance.records import make_token, record_of, records_of
 
 HOSTILE = (
     "",
