@@ -56,10 +56,9 @@ def run_kit(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("PYTHONPATH", str(TESTS_DIR))
     monkeypatch.delenv("TOKENSTORE", raising=False)
 
-    def run(*args: str, timeout: float = 600) -> KitRun:
-        result = pytester.runpytest_subprocess(
-            *args, "-p", "no:cacheprovider", "-p", "no:randomly", timeout=timeout
-        )
+    def run(*args: str, timeout: float = 600, cache: bool = False) -> KitRun:
+        plugins = ("-p", "no:randomly") if cache else ("-p", "no:cacheprovider", "-p", "no:randomly")
+        result = pytester.runpytest_subprocess(*args, *plugins, timeout=timeout)
         return KitRun(result)
 
     return run
