@@ -36,7 +36,15 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from tokenstore_conformance.sdk import OAuthToken, SDKException, TokenStore
 
 from .records import COLUMNS, fill_token, lookup_key, new_id, row_from_token, token_from_row
-from .sqlalchemy_schema import KEY_COLUMNS, MAX_TABLE_NAME, create_table, digest, hash_column, lock_key, token_table
+from .sqlalchemy_schema import (
+    KEY_COLUMNS,
+    MAX_TABLE_NAME,
+    create_table,
+    digest,
+    hash_column,
+    lock_key,
+    token_table,
+)
 
 URL_VARIABLE = "TOKENSTORE_DATABASE_URL"
 SAVE_ATTEMPTS = 5
@@ -79,7 +87,9 @@ def engine_for(url: str | URL) -> Engine:
         url = url.update_query_dict({"charset": "utf8mb4"})  # four-byte characters (emoji)
     if backend == "sqlite":
         if url.database in (None, "", ":memory:"):
-            raise ValueError("an SQLite URL needs a file (sqlite:///path/tokens.db); :memory: is per connection")
+            raise ValueError(
+                "an SQLite URL needs a file (sqlite:///path/tokens.db); :memory: is per connection"
+            )
         _create_owner_only(url.database)
         options["connect_args"] = {"timeout": 30}
     key = url.render_as_string(hide_password=False)

@@ -19,7 +19,11 @@ from tokenstore_conformance.tokens import make_token
 
 ROUNDS = 5
 TIME_LIMIT = 60.0
-CLIENT = {"client_id": "1000.client", "client_secret": "secret", "redirect_url": "https://app.example.test/cb"}
+CLIENT = {
+    "client_id": "1000.client",
+    "client_secret": "secret",
+    "redirect_url": "https://app.example.test/cb",
+}
 
 
 def _report(queue, index: int, target, args) -> None:
@@ -82,7 +86,9 @@ def _race(url: str, workers: list[dict]) -> SQLAlchemyTokenStore:
 
 def test_two_processes_saving_the_same_new_user_leave_one_record(database_url):
     for round_ in range(ROUNDS):
-        workers = [{"user_name": "racer@example.test", "access_token": f"access-{n}", **CLIENT} for n in (0, 1)]
+        workers = [
+            {"user_name": "racer@example.test", "access_token": f"access-{n}", **CLIENT} for n in (0, 1)
+        ]
         store = _race(database_url, workers)
         try:
             tokens = store.get_tokens()
