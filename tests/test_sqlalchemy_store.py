@@ -10,6 +10,7 @@ import multiprocessing
 import os
 import secrets
 import stat
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -80,6 +81,29 @@ def test_a_save_the_constraint_refuses_raises_without_putting_tokens_in_the_mess
     assert isinstance(raised.value.cause, SQLAlchemyError)
     assert "secret-" not in str(raised.value)
     assert len(store.get_tokens()) == 2
+
+
+def test_threads_sharing_one_store_lose_nothing_and_duplicate_nothing(store):
+    errors: list[BaseException] = []
+
+    def login(worker: int) -> None:
+        try:
+            for n in range(10):
+                name = f"user{worker}-{n}@example.test"
+                store.save_token(make_token(user_name=name, access_token=f"a{worker}-{n}"))
+                store.save_token(make_token(user_name=name, access_token=f"b{worker}-{n}"))
+        except BaseException as exc:  # reported below, not lost in the thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=login, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert sorted(t.get_access_token() for t in store.get_tokens()) == sorted(
+        f"b{w}-{n}" for w in range(4) for n in range(10)
+    )
 
 
 def _session_id(store: SQLAlchemyTokenStore) -> int:
