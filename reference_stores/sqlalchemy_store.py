@@ -96,7 +96,13 @@ def engine_for(url: str | URL) -> Engine:
     with _engines_lock:
         engine = _engines.get(key)
         if engine is None:
-            engine = _engines[key] = create_engine(url, **options)
+            try:
+                engine = _engines[key] = create_engine(url, **options)
+            except ModuleNotFoundError as exc:
+                raise ModuleNotFoundError(
+                    f"the database driver for {backend} is not installed ({exc.name}); install the "
+                    "extra postgres or mysql: pip install 'tokenstore-conformance[postgres]'"
+                ) from exc
             _known_engines.add(engine)
         return engine
 

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from reference_stores.sqlalchemy_store import URL_VARIABLE, SQLAlchemyTokenStore, from_env, table_for
@@ -122,7 +122,18 @@ def _use_after_fork(store: SQLAlchemyTokenStore, queue) -> None:
         queue.put(repr(exc))
 
 
-def test_a_forked_child_uses_connections_of_its_own_and_the_parent_keeps_working(store):
+def test_a_forked_child_uses_connections_of_its_own_and_the_parent_keeps_working(database_url):
+    # A pool of one connection, so the parent's session is the same on every call.
+    engine = create_engine(database_url, pool_pre_ping=True, pool_size=1, max_overflow=0)
+    store = SQLAlchemyTokenStore(engine, table=f"t_{secrets.token_hex(8)}")
+    try:
+        _fork_and_compare_sessions(store)
+    finally:
+        store.drop_table()
+        engine.dispose()
+
+
+def _fork_and_compare_sessions(store: SQLAlchemyTokenStore) -> None:
     store.save_token(make_token(user_name="parent@example.test", access_token="from-parent"))
     parent_session = _session_id(store)
     context = multiprocessing.get_context("fork")
