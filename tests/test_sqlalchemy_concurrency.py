@@ -80,7 +80,9 @@ def _race(url: str, workers: list[dict]) -> SQLAlchemyTokenStore:
     store = SQLAlchemyTokenStore(url, table=f"t_{secrets.token_hex(8)}")
     barrier = multiprocessing.get_context("fork").Barrier(len(workers))
     try:
-        outcomes = run_at_once(_save_when_all_are_ready, [(url, store.table.name, barrier, w) for w in workers])
+        outcomes = run_at_once(
+            _save_when_all_are_ready, [(url, store.table.name, barrier, w) for w in workers]
+        )
         assert outcomes == ["ok"] * len(workers)
     except BaseException:
         store.drop_table()
