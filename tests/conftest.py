@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["pytester"]
+pytest_plugins = ["pytester", "servers"]
 
 TESTS_DIR = Path(__file__).parent
 TABLE_ROW = re.compile(r"^(?P<clause>[A-Z][A-Z0-9-]+)\s+(?P<level>MUST|SHOULD|\?)\s+(?P<cells>.+)$")
