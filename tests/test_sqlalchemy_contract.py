@@ -1,38 +1,18 @@
-"""The kit's whole contract on the SQLAlchemy store, in a child pytest, on each backend."""
+"""The kit's whole contract on the SQLAlchemy store, in a child pytest, on each backend, through ``from_env``."""
 
 from __future__ import annotations
 
-import secrets
-
 import pytest
-from sqlalchemy import MetaData, create_engine, inspect
+from sqlalchemy import create_engine, inspect
 
+from reference_stores.sqlalchemy_store import URL_VARIABLE, table_for
 from tokenstore_conformance.harness.clauses import CLAUSES
 
-# Built per test directory, in a table named with this run's prefix, so that the parent can find
-# and drop every table the child created. (With the kit's support for generator factories,
-# reference_stores.sqlalchemy_store:from_env does this by itself and drops each table after its test.)
-FACTORY = """
-import hashlib
-import os
 
-from reference_stores.sqlalchemy_store import SQLAlchemyTokenStore
-
-
-def store(tmp_path):
-    digest = hashlib.sha256(str(tmp_path).encode()).hexdigest()[:12]
-    return SQLAlchemyTokenStore(os.environ["KIT_DATABASE_URL"], table=os.environ["KIT_TABLE_PREFIX"] + digest)
-"""
-
-
-def _drop_tables(url: str, prefix: str) -> int:
+def _tables(url: str) -> set[str]:
     engine = create_engine(url)
     try:
-        names = [n for n in inspect(engine).get_table_names() if n.startswith(prefix)]
-        metadata = MetaData()
-        metadata.reflect(engine, only=names)
-        metadata.drop_all(engine)
-        return len(names)
+        return set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
 
@@ -42,17 +22,15 @@ def test_the_sqlalchemy_store_passes_every_clause(
     backend, dbservers, run_kit, pytester, monkeypatch, tmp_path
 ):
     url = f"sqlite:///{tmp_path}/kit.db" if backend == "sqlite" else dbservers.url(backend)
-    prefix = f"kit{secrets.token_hex(3)}_"
-    monkeypatch.setenv("KIT_DATABASE_URL", url)
-    monkeypatch.setenv("KIT_TABLE_PREFIX", prefix)
-    pytester.makepyfile(kitstore=FACTORY)
-    try:
-        run = run_kit("--tokenstore=kitstore:store")
-    finally:
-        created = _drop_tables(url, prefix)
+    monkeypatch.setenv(URL_VARIABLE, url)
+    run = run_kit("--tokenstore=reference_stores.sqlalchemy_store:from_env")
     assert run.ret == 0, run
     assert not run.failed_clauses(), run
     verdicts = run.verdicts()
     assert set(CLAUSES) <= set(verdicts), f"clauses missing from the table: {set(CLAUSES) - set(verdicts)}"
     assert verdicts["INSTANCE-PERSIST"] == "passed"
-    assert created > 100, f"only {created} tables: the child did not build a store per test on {backend}"
+    # Every test's directory had a table of its own, and the factory's teardown dropped each one.
+    directories = [d for d in pytester.path.glob("runpytest-*/store*") if d.is_dir()]
+    assert len(directories) > 100, f"only {len(directories)} store directories: no table per test?"
+    left = {table_for(d) for d in directories} & _tables(url)
+    assert left == set(), f"{len(left)} tables of the child run were not dropped on {backend}"
