@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tokenstore_conformance.records import make_token, record_of, records_of, save_user, stored
+from tokenstore_conformance.records import make_token, record_of, save_user, stored
 from tokenstore_conformance.records.preconditions import relying_on
 from tokenstore_conformance.target.spec import StoreBuildError
 
@@ -60,7 +60,7 @@ def test_a_new_instance_opens_storage_an_earlier_one_created(store_factory, toke
                 f"a second instance over storage the first created, {state}, could not be built: {exc}"
             )
         if state == "empty":
-            mine = save_user(first, 1)
-    assert stored(reopened) == [record_of(mine)], "a new instance does not read what an earlier one wrote"
+            save_user(first, 1)
+    # Whether it reads what the earlier one wrote is INSTANCE-PERSIST's; here it must simply work.
     theirs = save_user(reopened, 2)
-    assert stored(first) == records_of([mine, theirs]), "the first instance does not see the new one's write"
+    assert record_of(theirs) in stored(reopened), "a reopened instance does not keep what it saves itself"
