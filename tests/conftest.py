@@ -27,7 +27,10 @@ class KitRun:
         self.stderr = result.stderr.str()
 
     def verdicts(self, store_index: int = 0) -> dict[str, str]:
-        """clause id -> 'passed' / 'failed' / 'skipped' / '-' for the n-th store in the table."""
+        """clause id -> 'passed' / 'failed' / 'blocked' / 'warned' / 'not applicable' / 'not built' / '-'.
+
+        Cells are separated by two or more spaces, since 'not applicable' holds one.
+        """
         table: dict[str, str] = {}
         in_table = False
         for line in self.stdout.splitlines():
@@ -36,11 +39,14 @@ class KitRun:
                 continue
             match = TABLE_ROW.match(line.strip()) if in_table else None
             if match:
-                table[match["clause"]] = match["cells"].split()[store_index]
+                table[match["clause"]] = re.split(r"\s{2,}", match["cells"].strip())[store_index]
         return table
 
     def failed_clauses(self, store_index: int = 0) -> set[str]:
-        return {cid for cid, verdict in self.verdicts(store_index).items() if verdict == "failed"}
+        return self.clauses_with("failed", store_index)
+
+    def clauses_with(self, verdict: str, store_index: int = 0) -> set[str]:
+        return {cid for cid, seen in self.verdicts(store_index).items() if seen == verdict}
 
     def __repr__(self) -> str:  # shown by pytest when an assertion on a run fails
         return f"<KitRun ret={self.ret}>\n--- stdout ---\n{self.stdout[-6000:]}\n--- stderr ---\n{self.stderr[-3000:]}"

@@ -237,10 +237,11 @@ def test_the_store_can_come_from_the_environment_or_the_ini_file(
 
 def test_the_user_tests_and_the_contract_run_together(run_kit, pytester):
     pytester.makepyfile(test_mine="def test_mine():\n    assert True\n")
-    run = run_kit("test_mine.py", f"--tokenstore={LIST_STORE}", "-k", "mine or insert", "-v")
+    run = run_kit("test_mine.py", f"--tokenstore={LIST_STORE}", "-k", "mine or SAVE-INSERT", "-v")
     assert run.ret == 0, run
     assert "test_mine.py::test_mine PASSED" in run.stdout, run
-    assert run.result.parseoutcomes()["passed"] == 2, run
+    # The user's test and the two tests of SAVE-INSERT, selected by their clause id.
+    assert run.result.parseoutcomes()["passed"] == 3, run
     assert run.verdicts()["SAVE-INSERT"] == "passed", run
 
 
@@ -274,3 +275,66 @@ def test_one_contract_test_can_be_run_by_its_node_id(run_kit):
     assert run.ret == 0, run
     assert run.result.parseoutcomes() == {"passed": 1}, run
     assert run.verdicts()["GET-EMPTY"] == "passed", run
+
+
+FIXED_FILE_STORE = """
+import sqlite3
+from correct_stores.sqlite_single_connection import SQLiteStore
+
+
+class Store(SQLiteStore):
+    \"\"\"The SDK guide's sample: one fixed file, and a table check that fails for an empty table.\"\"\"
+
+    tokenstore_persistent = True
+
+    def __init__(self):
+        self.database = "sample_tokens.db"
+        self.db = self._connect()
+        try:
+            exists = self.db.execute("SELECT id FROM oauthtoken LIMIT 1").fetchone() is not None
+        except sqlite3.OperationalError:
+            exists = False
+        if not exists:
+            with self.db:
+                self.db.execute(self.schema[0].replace(" IF NOT EXISTS", ""))
+"""
+
+
+def test_a_store_that_cannot_reopen_its_storage_is_one_root_fault(run_kit, pytester):
+    pytester.makepyfile(samplestore=FIXED_FILE_STORE)
+    run = run_kit("--tokenstore=samplestore:Store", "-k", "not test_lifecycle and not test_sdk_flow")
+    assert run.ret == pytest.ExitCode.TESTS_FAILED, run
+    assert run.failed_clauses() == {"INSTANCE-REOPEN"}, run
+    blocked = run.clauses_with("blocked")
+    assert {"SAVE-INSERT", "FIND-BY-USER", "GET-ALL"} <= blocked, run
+    assert " error" not in run.stdout.splitlines()[-1], run
+    assert "1 root fault (INSTANCE-REOPEN)" in run.stdout, run
+
+
+def test_a_store_that_cannot_be_built_is_one_not_built_column(run_kit, pytester):
+    pytester.makepyfile(badstores=BAD_STORES)
+    run = run_kit("--tokenstore=badstores:Exploding", f"--tokenstore={LIST_STORE}", "-k", "insert")
+    assert run.ret == pytest.ExitCode.TESTS_FAILED, run
+    assert "[2] badstores:Exploding" in run.stdout, run
+    assert set(run.verdicts(1).values()) == {"not built"}, run
+    assert run.verdicts(0)["SAVE-INSERT"] == "passed", run
+    assert (
+        "badstores:Exploding: not built: building store 'badstores:Exploding' raised RuntimeError"
+        in run.stdout
+    )
+
+
+def test_a_should_clause_warns_unless_strict(run_kit, monkeypatch):
+    spec = "--tokenstore=broken_stores.update_does_not_echo_id:Store"
+    run = run_kit(spec, "-k", "hands_back")
+    assert run.ret == pytest.ExitCode.OK, run
+    assert run.verdicts()["SAVE-ID-ECHO"] == "warned", run
+    assert "ShouldClauseWarning: SAVE-ID-ECHO (SHOULD)" in run.stdout, run
+    strict = run_kit(spec, "-k", "hands_back", "--tokenstore-strict")
+    assert strict.ret == pytest.ExitCode.TESTS_FAILED, strict
+    assert strict.verdicts()["SAVE-ID-ECHO"] == "failed", strict
+    assert "SHOULD clauses fail (from --tokenstore-strict)" in strict.stdout, strict
+    monkeypatch.setenv("TOKENSTORE_STRICT", "1")
+    from_env = run_kit(spec, "-k", "hands_back")
+    assert from_env.ret == pytest.ExitCode.TESTS_FAILED, from_env
+    assert "SHOULD clauses fail (from TOKENSTORE_STRICT)" in from_env.stdout, from_env

@@ -18,6 +18,8 @@ from .harness.options import (
     SEED,
     STORES,
     STORES_ENV,
+    STRICT,
+    STRICT_ENV,
     TIMEOUT,
     WORKER_SEED,
     flag,
@@ -75,6 +77,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help=f"seed of the lifecycle test's sequences (default {DEFAULT_SEED}, the same sequences on "
         "every run; 'random' draws one and prints it)",
     )
+    group.addoption(
+        flag(STRICT),
+        action="store_true",
+        dest=STRICT,
+        default=False,
+        help=f"fail the run when a SHOULD clause fails (default: warn); also ini '{STRICT}' and env {STRICT_ENV}=1",
+    )
+    parser.addini(STRICT, type="bool", default=False, help="SHOULD clauses fail the run instead of warning")
     parser.addini(
         STORES,
         type="args",

@@ -8,8 +8,8 @@ from reference_stores.records import fill_token, lookup_key
 from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"FIND-BY-REFRESH"}
-# The precedence case "refresh token over an access token, with credentials" finds by refresh token.
-COLLATERAL = {"FIND-SAME-OBJECT", "FIND-PRECEDENCE"}
+# Stopped at another clause's precondition by the same fault.
+BLOCKED = {"FIND-PRECEDENCE", "FIND-SAME-OBJECT"}
 
 
 class Store(SQLiteStore):

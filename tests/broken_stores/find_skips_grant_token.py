@@ -8,7 +8,8 @@ from reference_stores.records import fill_token, lookup_key
 from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"FIND-BY-GRANT"}
-COLLATERAL = {"FIND-PRECEDENCE", "FIND-SAME-OBJECT"}
+# Stopped at another clause's precondition by the same fault.
+BLOCKED = {"FIND-PRECEDENCE", "FIND-SAME-OBJECT"}
 
 
 class Store(DictTokenStore):

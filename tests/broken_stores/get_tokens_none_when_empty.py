@@ -6,6 +6,8 @@ from correct_stores.dict_store import DictTokenStore
 
 EXPECTED_CLAUSES = {"GET-EMPTY"}
 COLLATERAL = {"DELETE-UNKNOWN", "DELETEALL-EMPTIES", "INSTANCE-ISOLATION", "SAVE-IGNORE-NON-TOKEN"}
+# Stopped at another clause's precondition by the same fault.
+BLOCKED = {"BYID-MISS"}
 
 
 class Store(DictTokenStore):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tokenstore_conformance.records import CLIENT, make_token, records_of, save_user, stored
+from tokenstore_conformance.records.preconditions import relying_on
 
 clause = pytest.mark.clause
 
@@ -15,7 +16,7 @@ def test_nothing_is_left_and_every_lookup_misses(token_store):
     token_store.delete_tokens()
     assert token_store.get_tokens() == []
     for token in tokens:
-        assert token_store.find_token_by_id(token.get_id()) is None
+        assert relying_on("BYID-MISS", lambda t=token: token_store.find_token_by_id(t.get_id())) is None
         assert token_store.find_token(make_token(id=token.get_id())) is None
         assert token_store.find_token(make_token(user_name=token.get_user_signature().get_name())) is None
         assert token_store.find_token(make_token(access_token=token.get_access_token())) is None

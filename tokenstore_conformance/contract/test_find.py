@@ -6,6 +6,7 @@ import pytest
 
 from tokenstore_conformance.records import (
     CLIENT,
+    FIND_BY,
     KEY_ORDER,
     KEYS,
     contests,
@@ -15,6 +16,7 @@ from tokenstore_conformance.records import (
     save_user,
     stored,
 )
+from tokenstore_conformance.records.preconditions import relying_on, requires
 
 clause = pytest.mark.clause
 
@@ -100,7 +102,13 @@ def test_lookup_uses_the_highest_ranking_key(token_store, two_users, case):
     if case == UNKNOWN_ID:
         query = {"id": "no-such-id", "user_name": a.user_name}
     else:
-        query = PRECEDENCE[case].query(a, b, CLIENT)
+        contest = PRECEDENCE[case]
+        query = contest.query(a, b, CLIENT)
+        # Each key must find its record alone before the two can be weighed against each other.
+        for key, record in ((contest.winner, a), (contest.loser, b)):
+            alone = {key.field: getattr(record, key.field), **(CLIENT if key.credentials == "both" else {})}
+            hit = relying_on(key.find_clause, lambda alone=alone: token_store.find_token(make_token(**alone)))
+            requires(key.find_clause, hit is not None, f"find_token by {key.field} alone misses its record")
     found = _found(token_store, **query)
     expected = a.replace(**query)
     assert record_of(found) == expected, f"{case}: expected {a.user_name}'s record"
@@ -153,7 +161,9 @@ def test_a_hit_returns_the_object_passed_in(token_store, two_users, key):
     if key in ("grant_token", "refresh_token"):
         query.update(CLIENT)
     token = make_token(**query)
-    assert token_store.find_token(token) is token
+    found = token_store.find_token(token)
+    requires(FIND_BY[key], found is not None, f"find_token by {key} misses the stored record")
+    assert found is token
 
 
 @clause("FIND-FILL-NONE-ONLY")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tokenstore_conformance.records import record_of, save_user, stored
+from tokenstore_conformance.records.preconditions import relying_on, requires
 from tokenstore_conformance.sdk import OAuthToken, UserSignature
 
 clause = pytest.mark.clause
@@ -32,6 +33,8 @@ def test_an_unknown_id_gives_none(token_store):
 def test_a_deleted_id_gives_none(token_store):
     one = save_user(token_store, 1)
     token_store.delete_token(one.get_id())
+    left = relying_on("GET-EMPTY", lambda: stored(token_store))
+    requires("DELETE-ONE", left == [], "delete_token left the record in get_tokens")
     assert token_store.find_token_by_id(one.get_id()) is None
 
 
@@ -39,7 +42,10 @@ def test_a_deleted_id_gives_none(token_store):
 def test_changing_the_returned_token_does_not_change_the_store(token_store):
     one = save_user(token_store, 1)
     before = stored(token_store)
-    found = token_store.find_token_by_id(one.get_id())
+    found = relying_on("BYID-HIT", lambda: token_store.find_token_by_id(one.get_id()))
+    requires(
+        "BYID-HIT", isinstance(found, OAuthToken), f"find_token_by_id returned {found!r} for a stored id"
+    )
     assert found is not one, "find_token_by_id returned the very object that was saved"
     found.set_access_token("mutated")
     found.set_user_signature(UserSignature("mutated@example.test"))

@@ -13,6 +13,7 @@ from tokenstore_conformance.records import (
     stored,
     user_values,
 )
+from tokenstore_conformance.records.preconditions import relying_on, requires
 
 clause = pytest.mark.clause
 
@@ -29,10 +30,13 @@ def _every_field(value: str, expiry: str = "1767225600000") -> dict[str, str]:
 def _read_back_every_way(store, saved) -> None:
     expected = record_of(saved)
     assert stored(store) == [expected], "get_tokens"
-    assert record_of(store.find_token_by_id(saved.get_id())) == expected, "find_token_by_id"
-    found = store.find_token(make_token(id=saved.get_id()))
-    assert found is not None, "find_token by id"
-    assert record_of(found) == expected, "find_token by id"
+    by_id = relying_on("BYID-HIT", lambda: store.find_token_by_id(saved.get_id()))
+    requires("BYID-HIT", by_id is not None, "find_token_by_id misses a stored id")
+    assert record_of(by_id) == expected, "find_token_by_id"
+    # find_token by id is FIND-BY-ID's to find; once it does, what it fills in is this clause's.
+    found = relying_on("FIND-BY-ID", lambda: store.find_token(make_token(id=saved.get_id())))
+    if found is not None:
+        assert record_of(found) == expected, "find_token by id"
 
 
 @clause("ROUNDTRIP-FIELDS")

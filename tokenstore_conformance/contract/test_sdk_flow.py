@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import pytest
 
 from tokenstore_conformance.records import TokenRecord
+from tokenstore_conformance.records.preconditions import relying_on, requires
 from tokenstore_conformance.sdk import (
     OAuthToken,
     SDKException,
@@ -55,21 +56,6 @@ def flow(token_store, store_factory, tmp_path_factory, monkeypatch) -> Iterator[
         yield Flow(zoho, token_store, tmp_path_factory.mktemp("sdk"), sdk_log, store_factory)
 
 
-def _only_record(flow: Flow, store=None) -> TokenRecord:
-    records = flow.records(store)
-    assert len(records) == 1, f"expected exactly one record, found {len(records)}: {records}{flow.log_note()}"
-    return records[0]
-
-
-def _only_record_of(flow: Flow, user, store=None) -> TokenRecord:
-    records = flow.records_of_user(user, store)
-    assert len(records) == 1, (
-        f"expected one record holding {user.email}'s refresh token, found {len(records)}: "
-        f"{flow.records(store)}{flow.log_note()}"
-    )
-    return records[0]
-
-
 def _is_expiry(value: object) -> bool:
     return isinstance(value, str) and value.isdigit()
 
@@ -85,7 +71,7 @@ def test_a_first_login_exchanges_the_grant_code_once_and_stores_one_record(flow)
     exchanges = flow.zoho.token_requests()
     assert [(r.grant_type, r.form.get("code")) for r in exchanges] == [("authorization_code", code)]
     issued = flow.zoho.issued[0]
-    record = _only_record(flow)
+    record = flow.only_record()
     assert record == TokenRecord(
         id=record.id,
         user_name=flow.user_name(flow.alice),
@@ -118,7 +104,7 @@ def test_a_restart_uses_the_stored_token_without_a_token_request(flow, how):
     named = how == "user-signature" and not sdk_finds_user_name()
     first = flow.login_token(flow.alice, with_signature=named)
     flow.initialize(first)
-    stored = _only_record(flow)
+    stored = flow.only_record()
 
     if how == "same-grant-code":
         again = flow.grant_token_again(first.get_grant_token())
@@ -144,7 +130,7 @@ def test_an_expired_token_is_refreshed_once_and_updated_in_place(flow):
     first = flow.login_token(flow.alice)
     flow.initialize(first)
     flow.zoho.token_lifetime = LIFETIME
-    before = _only_record(flow)
+    before = flow.only_record()
     assert _is_expiry(before.expires_in), f"expires_in {before.expires_in!r} is not a string of digits"
     assert int(before.expires_in) < now_ms(), f"the store did not keep the past expiry: {before.expires_in}"
 
@@ -156,7 +142,7 @@ def test_an_expired_token_is_refreshed_once_and_updated_in_place(flow):
     ], f"{describe_requests(requests)}{flow.log_note()}"
     new_access = flow.zoho.issued[-1].access_token
 
-    after = _only_record(flow)
+    after = flow.only_record()
     assert after == before.replace(access_token=new_access, expires_in=after.expires_in), (
         f"the refresh did not update the record in place{flow.log_note()}"
     )
@@ -177,8 +163,8 @@ def test_two_users_keep_their_own_tokens_while_the_sdk_switches_between_them(flo
     flow.zoho.token_lifetime = EXPIRED
     flow.switch_user(flow.login_token(flow.bob))
     flow.zoho.token_lifetime = LIFETIME
-    alice = _only_record_of(flow, flow.alice)
-    bob = _only_record_of(flow, flow.bob)
+    alice = flow.only_record_of(flow.alice)
+    bob = flow.only_record_of(flow.bob)
     assert len(flow.records()) == 2, flow.records()
     assert (alice.user_name, bob.user_name) == (flow.user_name(flow.alice), flow.user_name(flow.bob))
     assert alice.access_token in flow.alice.access_tokens
@@ -217,7 +203,7 @@ def test_a_new_instance_resumes_the_session_without_a_new_login(flow, store_fact
     first = flow.login_token(flow.alice)
     flow.initialize(first)
     flow.zoho.token_lifetime = LIFETIME
-    saved = _only_record(flow)
+    saved = flow.only_record()
 
     second = store_factory()
     mark = flow.zoho.mark()
@@ -228,7 +214,7 @@ def test_a_new_instance_resumes_the_session_without_a_new_login(flow, store_fact
     ], f"a new instance did not find the saved token: {describe_requests(requests)}{flow.log_note()}"
     new_access = flow.zoho.issued[-1].access_token
     flow.assert_call_uses(new_access)
-    refreshed = _only_record(flow)
+    refreshed = flow.only_record()
     assert refreshed == saved.replace(access_token=new_access, expires_in=refreshed.expires_in), (
         "the first instance does not see what the second one saved"
     )
@@ -245,7 +231,7 @@ def test_remove_deletes_exactly_that_tokens_record(flow):
     alice_login = flow.login_token(flow.alice)
     flow.initialize(alice_login)
     flow.switch_user(flow.login_token(flow.bob))
-    bob = _only_record_of(flow, flow.bob)
+    bob = flow.only_record_of(flow.bob)
 
     restarted = flow.grant_token_again(alice_login.get_grant_token())
     flow.initialize(restarted)
@@ -259,7 +245,7 @@ def test_remove_deletes_exactly_that_tokens_record(flow):
 @clause("FLOW-REMOVE")
 def test_a_start_with_a_removed_id_finds_nothing(flow):
     flow.initialize(flow.login_token(flow.alice))
-    removed = _only_record(flow)
+    removed = flow.only_record()
     by_id = OAuthToken(id=removed.id)
     flow.initialize(by_id)
     assert by_id.remove() is True, "remove() reported failure: delete_token raised"
@@ -272,6 +258,9 @@ def test_a_start_with_a_removed_id_finds_nothing(flow):
         grant_token=flow.zoho.grant_code(flow.alice),
         redirect_url=REDIRECT_URL,
     )
+    # What the SDK does next rests on find_token_by_id missing the removed id.
+    left = relying_on("BYID-MISS", lambda: flow.store.find_token_by_id(removed.id))
+    requires("BYID-MISS", left is None, f"find_token_by_id({removed.id!r}) returned a record after remove()")
     mark = flow.zoho.mark()
     if sdk_retries_unknown_id():
         # find_token_by_id misses, so get_token logs in with the new grant code
@@ -281,7 +270,7 @@ def test_a_start_with_a_removed_id_finds_nothing(flow):
         assert [(r.grant_type, r.form.get("code")) for r in requests] == [
             ("authorization_code", again.get_grant_token())
         ], describe_requests(requests)
-        record = _only_record(flow)
+        record = flow.only_record()
         assert (record.id, record.access_token) == (removed.id, flow.zoho.issued[-1].access_token)
         flow.assert_call_uses(record.access_token)
     else:
@@ -303,9 +292,17 @@ def test_revoke_posts_the_refresh_token_of_the_record_with_that_id(flow):
     alice_login = flow.login_token(flow.alice)
     flow.initialize(alice_login)
     flow.switch_user(flow.login_token(flow.bob))
-    alice = _only_record_of(flow, flow.alice)
-    bob = _only_record_of(flow, flow.bob)
+    alice = flow.only_record_of(flow.alice)
+    bob = flow.only_record_of(flow.bob)
 
+    # revoke() looks the record up with find_token(OAuthToken(id=...)): FIND-BY-ID's behaviour.
+    probe = OAuthToken(id=bob.id)
+    hit = relying_on("FIND-BY-ID", lambda: flow.store.find_token(probe))
+    requires(
+        "FIND-BY-ID",
+        hit is not None,
+        f"find_token(OAuthToken(id={bob.id!r})) misses {flow.bob.email}'s record",
+    )
     mark = flow.zoho.mark()
     revoked = alice_login.revoke(bob.id)
     sent = [r.form.get("token") for r in flow.zoho.revoke_requests()]

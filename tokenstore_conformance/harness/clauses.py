@@ -68,6 +68,7 @@ _CLAUSES = [
     # instances
     Clause("INSTANCE-ISOLATION", "MUST", "two instances not declared persistent never see each other's records"),
     Clause("INSTANCE-PERSIST", "MUST", "an instance declared persistent sees what an earlier instance saved"),
+    Clause("INSTANCE-REOPEN", "MUST", "for a persistent store, a new instance over storage an earlier instance created can be built and used"),
     Clause("LIFECYCLE", "MUST", "every sequence of SDK operations leaves the store agreeing with a model of the MUST clauses"),
     # SDK flow
     Clause("FLOW-LOGIN", "MUST", "a first login through the SDK exchanges the grant code once and leaves one record with the issued tokens, expiry, user name (SDK 6.0+) and api domain"),

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from ..records.preconditions import PreconditionFailed
 from ..sdk import TokenStore
 from ..target.cleanup import empty_store
 from ..target.spec import BuiltStore, StoreBuildError, StoreSpec
@@ -59,10 +60,19 @@ class StoreFactory:
         return store
 
     def __call__(self) -> TimedStore:
-        """A fresh store; a store that cannot be built fails the test with the one-line reason."""
+        """A fresh store; a store that cannot be built fails the test with the one-line reason.
+
+        A build that fails after an instance of this test, or the kit's start-up
+        check, created the storage is INSTANCE-REOPEN's fault: the test is
+        blocked by that clause instead of failing its own.
+        """
         try:
             return self.build()
         except StoreBuildError as exc:
+            if self._built or not self.spec.wants_tmp_path:
+                raise PreconditionFailed(
+                    "INSTANCE-REOPEN", f"a new instance over storage an earlier instance created: {exc}"
+                ) from None
             pytest.fail(str(exc), pytrace=False)
 
     def persistent(self, store: TokenStore) -> bool:

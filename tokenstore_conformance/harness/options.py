@@ -20,6 +20,8 @@ TIMEOUT = "tokenstore_timeout"
 ALLOW_EXISTING = "tokenstore_allow_existing"
 PROFILE = "tokenstore_profile"
 SEED = "tokenstore_seed"
+STRICT = "tokenstore_strict"  # dest and ini key
+STRICT_ENV = "TOKENSTORE_STRICT"
 WORKER_SEED = "tokenstore_seed"  # the controller's seed, in a pytest-xdist worker's workerinput
 
 DEFAULT_TIMEOUT = 10.0

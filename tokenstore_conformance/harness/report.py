@@ -1,19 +1,28 @@
-"""Clause-by-clause reporting: the header, a note on each failure, and the verdict table."""
+"""Clause-by-clause reporting: the header, SHOULD warnings, blocked tests, a note on each failure, the table."""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import warnings
 
 import pytest
 
 from .. import __version__
-from ..records import TokenRecord, explain_difference
+from ..records import TokenRecord, explain_difference, record_of
+from ..records.preconditions import PreconditionFailed
+from ..sdk import OAuthToken
 from .clauses import CLAUSES, Clause
 from .settings import Settings
+from .verdicts import BLOCKED, FAILED, NOT_APPLICABLE, PASSED, WARNED, Verdicts
 
-OUTCOME_ORDER = ("failed", "passed", "skipped")
 TESTED = "tokenstore_clauses"
 VIOLATED = "tokenstore_violated"
+BLOCKED_BY = "tokenstore_blocked_by"
+WARNED_BY = "tokenstore_warned"
+FIRST_LINE = "tokenstore_message"
+
+
+class ShouldClauseWarning(UserWarning):
+    """A SHOULD clause failed: reported, but a store can work without it (``--tokenstore-strict`` fails it)."""
 
 
 def clause_ids(item: pytest.Item) -> list[str]:
@@ -37,8 +46,18 @@ def tested(user_properties: list[tuple[str, object]]) -> tuple[str, list[str]] |
     return None
 
 
+def _property(user_properties: list[tuple[str, object]], wanted: str) -> object:
+    return next((value for name, value in user_properties if name == wanted), None)
+
+
 def _is_record_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, TokenRecord) for item in value)
+
+
+def _brief_token(value: object) -> str:
+    record = record_of(value)
+    shown = ", ".join(f"{k}={v!r}" for k, v in vars(record).items() if v is not None)
+    return f"OAuthToken({shown})"
 
 
 def violated_clauses(exc: BaseException) -> list[str]:
@@ -52,15 +71,19 @@ def violated_clauses(exc: BaseException) -> list[str]:
     return found
 
 
-class ClauseReport:
-    """Collects per-clause outcomes for every store and prints them as one table."""
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
-    def __init__(self, settings: Settings) -> None:
+
+class ClauseReport:
+    """Collects per-clause verdicts for every store and prints them as one table."""
+
+    def __init__(self, settings: Settings, not_built: dict[str, str]) -> None:
         self.settings = settings
-        self.specs = settings.spec_names
-        self.outcomes: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
-        # (clause, spec) -> the clauses a failing test names as violated (the lifecycle test does)
-        self.violated: dict[tuple[str, str], list[str]] = defaultdict(list)
+        self.specs = [*settings.spec_names, *not_built]
+        self.verdicts = Verdicts()
+        self.verdicts.not_built.update(not_built)
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
         from ..sdk import sdk_distribution
@@ -78,87 +101,113 @@ class ClauseReport:
             spec = callspec.params.get("store_spec") if callspec else None
             if ids and spec is not None:
                 item.user_properties.append((TESTED, (spec.name, tuple(ids))))
+                # `-k SAVE-ID-ECHO` selects a clause's tests.
+                item.extra_keyword_matches.update(ids)
+
+    def _should_only(self, item: pytest.Item) -> bool:
+        entry = tested(item.user_properties)
+        return bool(entry) and all(CLAUSES.get(cid) and CLAUSES[cid].level == "SHOULD" for cid in entry[1])
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item):
+        try:
+            return (yield)
+        except PreconditionFailed:
+            raise
+        except AssertionError as exc:
+            if self.settings.strict or not self._should_only(item):
+                raise
+            _, ids = tested(item.user_properties)
+            message = f"{', '.join(describe(cid) for cid in ids)}: {_first_line(exc)}"
+            path, line, _ = item.reportinfo()
+            warnings.warn_explicit(
+                ShouldClauseWarning(message), ShouldClauseWarning, str(path), (line or 0) + 1
+            )
+            item.user_properties.append((WARNED_BY, message))
+            return None
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         report = yield
         entry = tested(item.user_properties)
-        if report.failed and entry is not None:
-            spec, ids = entry
+        if entry is None or call.excinfo is None:
+            return report
+        spec, ids = entry
+        exc = call.excinfo.value
+        if isinstance(exc, PreconditionFailed) and exc.clause_id not in ids and report.failed:
+            # Another clause's fault stopped the test: not this clause's failure.
+            report.outcome = "skipped"
+            where = item.reportinfo()
+            report.longrepr = (str(where[0]), (where[1] or 0) + 1, f"blocked by {exc.clause_id}: {exc}")
+            report.user_properties = [*report.user_properties, (BLOCKED_BY, exc.clause_id)]
+            return report
+        if report.failed:
             lines = [f"store {spec} violates {describe(cid)}" for cid in ids]
-            named = violated_clauses(call.excinfo.value) if call.excinfo else []
+            named = violated_clauses(exc)
             lines += [f"  the failing comparison checks {describe(cid)}" for cid in named]
+            extra = [(FIRST_LINE, _first_line(exc))]
             if named:
-                report.user_properties = [*report.user_properties, (VIOLATED, tuple(named))]
+                extra.append((VIOLATED, tuple(named)))
+            report.user_properties = [*report.user_properties, *extra]
             report.sections.append(("TokenStore contract", "\n".join(lines)))
         return report
 
     def pytest_assertrepr_compare(self, op: str, left: object, right: object) -> list[str] | None:
-        if op != "==" or not (_is_record_list(left) and _is_record_list(right)):
-            return None
-        return ["lists of token records differ:", *explain_difference(left, right)]
+        if op == "==" and _is_record_list(left) and _is_record_list(right):
+            return ["lists of token records differ:", *explain_difference(left, right)]
+        if isinstance(left, OAuthToken) or isinstance(right, OAuthToken):
+            shown = [_brief_token(v) if isinstance(v, OAuthToken) else repr(v) for v in (left, right)]
+            return [f"{shown[0]} {op} {shown[1]}"]
+        return None
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         entry = tested(report.user_properties)
         if entry is None:
             return
         spec, ids = entry
-        if report.when == "call" or report.outcome != "passed":
-            for cid in ids:
-                self.outcomes[(cid, spec)][report.nodeid] = report.outcome
-        for name, named in report.user_properties:
-            if name == VIOLATED:
-                for cid in ids:
-                    self.violated[(cid, spec)] += [v for v in named if v not in self.violated[(cid, spec)]]
-
-    def verdict(self, clause_id: str, spec: str) -> str:
-        """'failed' if any test of the clause failed, else 'passed' or 'skipped'; '' if none ran."""
-        seen = set(self.outcomes.get((clause_id, spec), {}).values())
-        for outcome in OUTCOME_ORDER:
-            if outcome in seen:
-                return outcome
-        return ""
-
-    def pytest_terminal_summary(self, terminalreporter) -> None:
-        ran = [c for c in self._clauses() if any(self.verdict(c.id, s) for s in self.specs)]
-        if not ran:
+        blocker = _property(report.user_properties, BLOCKED_BY)
+        warned = _property(report.user_properties, WARNED_BY)
+        message = _property(report.user_properties, FIRST_LINE) or warned or ""
+        if blocker is not None:
+            verdict = BLOCKED
+        elif report.failed:
+            verdict = FAILED
+        elif report.skipped:
+            verdict = NOT_APPLICABLE
+        elif report.when != "call":
             return
-        tr = terminalreporter
-        tr.section("TokenStore contract by clause")
-        width = max(len(c.id) for c in ran)
-        for index, spec in enumerate(self.specs, 1):
-            tr.write_line(f"[{index}] {spec}")
-        tr.write_line(
-            f"{'clause':<{width}}  level   " + "  ".join(f"[{i}]    " for i in range(1, len(self.specs) + 1))
-        )
-        for clause in ran:
-            cells = [self.verdict(clause.id, s) or "-" for s in self.specs]
-            markup = {"red": True} if "failed" in cells and clause.level == "MUST" else {}
-            named = [
-                f"[{i}] {', '.join(self.violated[(clause.id, s)])}"
-                for i, s in enumerate(self.specs, 1)
-                if self.violated.get((clause.id, s))
-            ]
-            tr.write_line(
-                f"{clause.id:<{width}}  {clause.level:<6}  "
-                + "  ".join(f"{c:<7}" for c in cells)
-                + (f"  violates: {'; '.join(named)}" if named else ""),
-                **markup,
-            )
-        for spec in self.specs:
-            tally = {
-                outcome: [c for c in ran if self.verdict(c.id, spec) == outcome] for outcome in OUTCOME_ORDER
-            }
-            must = sum(c.level == "MUST" for c in tally["failed"])
-            tr.write_line(
-                f"{spec}: {len(tally['passed'])} clauses passed, {len(tally['failed'])} failed "
-                f"({must} MUST), {len(tally['skipped'])} not applicable",
-                bold=True,
-                red=bool(must),
-                green=not tally["failed"],
-            )
+        else:
+            verdict = WARNED if warned else PASSED
+        for cid in ids:
+            self.verdicts.record(cid, spec, report.nodeid, verdict, message=str(message))
+            if blocker is not None:
+                self.verdicts.block(cid, spec, str(blocker))
+            for named in _property(report.user_properties, VIOLATED) or ():
+                if named not in self.verdicts.outcomes[(cid, spec)].violated:
+                    self.verdicts.outcomes[(cid, spec)].violated.append(named)
 
     def _clauses(self) -> list[Clause]:
         known = list(CLAUSES.values())
-        extra = sorted({cid for cid, _ in self.outcomes} - set(CLAUSES))
+        extra = sorted({cid for cid, _ in self.verdicts.outcomes} - set(CLAUSES))
         return known + [Clause(cid, "?", "") for cid in extra]
+
+    def failed_run(self) -> bool:
+        """Whether the verdicts fail the run where pytest's outcomes alone would not."""
+        ids = [c.id for c in self._clauses()]
+        return bool(self.verdicts.not_built) or any(
+            self.verdicts.verdict(cid, spec) == FAILED for cid in ids for spec in self.specs
+        )
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        if (
+            exitstatus == pytest.ExitCode.OK
+            and self.failed_run()
+            and not hasattr(session.config, "workerinput")
+        ):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        from .table import write_table
+
+        write_table(terminalreporter, self.verdicts, self._clauses(), self.specs)

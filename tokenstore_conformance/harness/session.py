@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,26 +23,37 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
     except SpecError as exc:
         raise pytest.UsageError(str(exc)) from None
     settings = resolve(config, loaded, source)
-    if not settings.allow_existing:
-        for spec in loaded:
-            refuse_if_not_empty(spec)
+    not_built: dict[str, str] = {}
+    for spec in loaded:
+        try:
+            check_empty(spec, settings.allow_existing)
+        except StoreBuildError as exc:
+            not_built[spec.name] = str(exc)
+    if len(not_built) == len(loaded):
+        # Nothing to test: say why in one line, as for any other unusable SPEC.
+        raise pytest.UsageError(next(iter(not_built.values())))
+    settings = replace(settings, specs=tuple(spec for spec in loaded if spec.name not in not_built))
     config.stash[SETTINGS_KEY] = settings
     add_contract(config)
     config.pluginmanager.register(fixtures, "tokenstore-fixtures")
-    config.pluginmanager.register(report.ClauseReport(settings), "tokenstore-report")
+    config.pluginmanager.register(report.ClauseReport(settings, not_built), "tokenstore-report")
 
 
-def refuse_if_not_empty(spec: StoreSpec) -> None:
-    """Stop the run if a fresh store already holds tokens the kit did not write."""
+def check_empty(spec: StoreSpec, allow_existing: bool) -> None:
+    """Build the store once; stop the run if it already holds tokens the kit did not write.
+
+    Raises StoreBuildError if the store cannot be built at all: the run goes
+    on for the other stores and reports this one as not built.
+    """
     scratch = Path(tempfile.mkdtemp(prefix="tokenstore-guard-"))
     try:
         built = spec.build(lambda: scratch)
         try:
-            tokens = built.store.get_tokens()
+            tokens = [] if allow_existing else built.store.get_tokens()
         finally:
             built.close()
-    except StoreBuildError as exc:
-        raise pytest.UsageError(str(exc)) from None
+    except StoreBuildError:
+        raise
     except Exception as exc:
         raise pytest.UsageError(
             f"--tokenstore {spec.name!r}: get_tokens() raised {type(exc).__name__}: {exc}, so the "

@@ -7,6 +7,7 @@ came from, so a CI log answers "why did it test that store with that seed?".
 
 from __future__ import annotations
 
+import os
 import shlex
 from dataclasses import dataclass
 
@@ -14,7 +15,17 @@ import pytest
 
 from ..lifecycle.profiles import DEFAULT_PROFILE, PROFILES, Profile
 from ..target.spec import StoreSpec
-from .options import ALLOW_EXISTING, DEFAULT_TIMEOUT, PROFILE, SEED, TIMEOUT, flag, seed_of
+from .options import (
+    ALLOW_EXISTING,
+    DEFAULT_TIMEOUT,
+    PROFILE,
+    SEED,
+    STRICT,
+    STRICT_ENV,
+    TIMEOUT,
+    flag,
+    seed_of,
+)
 
 LIFECYCLE_TEST = "test_lifecycle"
 DEFAULT = "the default"
@@ -32,6 +43,8 @@ class Settings:
     seed: int
     seed_from: str
     drawn: bool  # the seed was drawn at random for this run
+    strict: bool  # SHOULD failures fail the run instead of warning
+    strict_from: str
 
     @property
     def spec_names(self) -> list[str]:
@@ -45,7 +58,8 @@ class Settings:
             f"tokenstore lifecycle: profile {p.name} ({p.max_examples} sequences of up to {p.steps} "
             f"steps, shrinking for up to {p.shrink_seconds:g}s; from {self.profile_from}), "
             f"seed {self.seed} ({how}; from {self.seed_from})",
-            f"tokenstore timeout: {self.timeout:g}s per store call (from {self.timeout_from})",
+            f"tokenstore timeout: {self.timeout:g}s per store call (from {self.timeout_from}); "
+            f"SHOULD clauses {'fail' if self.strict else 'warn'} (from {self.strict_from})",
         ]
 
     def rerun_command(self, spec: str) -> str:
@@ -60,6 +74,8 @@ class Settings:
             parts.append(f"{flag(TIMEOUT)}={self.timeout:g}")
         if self.allow_existing:
             parts.append(flag(ALLOW_EXISTING))
+        if self.strict:
+            parts.append(flag(STRICT))
         parts += ["-k", LIFECYCLE_TEST]
         return shlex.join(parts)
 
@@ -79,7 +95,20 @@ def resolve(config: pytest.Config, specs: list[StoreSpec], specs_from: str) -> S
         seed=seed,
         seed_from=DEFAULT if config.getoption(SEED) is None else flag(SEED),
         drawn=drawn,
+        **dict(zip(("strict", "strict_from"), strict_of(config))),
     )
+
+
+def strict_of(config: pytest.Config) -> tuple[bool, str]:
+    """Whether SHOULD failures fail the run, and where that came from: option, environment, ini."""
+    if config.getoption(STRICT):
+        return True, flag(STRICT)
+    value = os.environ.get(STRICT_ENV, "").strip()
+    if value:
+        return value.lower() not in ("0", "false", "no", "off"), STRICT_ENV
+    if config.getini(STRICT):
+        return True, f"ini {STRICT}"
+    return False, DEFAULT
 
 
 def timeout_of(config: pytest.Config) -> float:

@@ -126,6 +126,23 @@ class Flow:
 
     # -- what the server saw -------------------------------------------------
 
+    def only_record(self, store: TokenStore | None = None) -> TokenRecord:
+        records = self.records(store)
+        if len(records) != 1:
+            raise AssertionError(
+                f"expected exactly one record, found {len(records)}: {records}{self.log_note()}"
+            )
+        return records[0]
+
+    def only_record_of(self, user: FakeUser, store: TokenStore | None = None) -> TokenRecord:
+        records = self.records_of_user(user, store)
+        if len(records) != 1:
+            raise AssertionError(
+                f"expected one record holding {user.email}'s refresh token, found {len(records)}: "
+                f"{self.records(store)}{self.log_note()}"
+            )
+        return records[0]
+
     def token_requests_since(self, mark: int) -> list[LoggedRequest]:
         return [r for r in self.zoho.since(mark) if r.path == TOKEN_PATH]
 

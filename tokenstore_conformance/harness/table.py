@@ -1,0 +1,72 @@
+"""The clause table at the end of a run: one row per clause, one column per store, and what to fix first."""
+
+from __future__ import annotations
+
+import shlex
+
+from .clauses import Clause
+from .verdicts import BLOCKED, FAILED, NOT_APPLICABLE, NOT_BUILT, PASSED, WARNED, Verdicts
+
+COUNTED = (PASSED, FAILED, BLOCKED, WARNED, NOT_APPLICABLE)
+
+
+def write_table(tr, verdicts: Verdicts, clauses: list[Clause], specs: list[str]) -> None:
+    ran = [c for c in clauses if any(verdicts.verdict(c.id, s) for s in specs)]
+    if not ran:
+        return
+    tr.section("TokenStore contract by clause")
+    width = max(len(c.id) for c in ran)
+    cell = max(len(v) for v in (*COUNTED, NOT_BUILT))
+    for index, spec in enumerate(specs, 1):
+        tr.write_line(f"[{index}] {spec}")
+    tr.write_line(
+        f"{'clause':<{width}}  level   " + "  ".join(f"{f'[{i}]':<{cell}}" for i in range(1, len(specs) + 1))
+    )
+    for clause in ran:
+        cells = [verdicts.verdict(clause.id, s) or "-" for s in specs]
+        notes = _notes(verdicts, clause.id, specs)
+        markup = {"red": True} if FAILED in cells and clause.level == "MUST" else {}
+        tr.write_line(
+            f"{clause.id:<{width}}  {clause.level:<6}  " + "  ".join(f"{c:<{cell}}" for c in cells) + notes,
+            **markup,
+        )
+    for spec in specs:
+        _footer(tr, verdicts, ran, spec)
+
+
+def _notes(verdicts: Verdicts, clause_id: str, specs: list[str]) -> str:
+    violated, blocked = [], []
+    for index, spec in enumerate(specs, 1):
+        entry = verdicts.outcomes.get((clause_id, spec))
+        if entry is not None and entry.violated and verdicts.verdict(clause_id, spec) == FAILED:
+            violated.append(f"[{index}] {', '.join(entry.violated)}")
+        blockers = verdicts.blockers(clause_id, spec)
+        if blockers:
+            blocked.append(f"[{index}] {', '.join(blockers)}")
+    notes = ""
+    if violated:
+        notes += f"  violates: {'; '.join(violated)}"
+    if blocked:
+        notes += f"  blocked by: {'; '.join(blocked)}"
+    return notes
+
+
+def _footer(tr, verdicts: Verdicts, ran: list[Clause], spec: str) -> None:
+    if spec in verdicts.not_built:
+        tr.write_line(f"{spec}: not built: {verdicts.not_built[spec]}", bold=True, red=True)
+        return
+    tally = {v: [c for c in ran if verdicts.verdict(c.id, spec) == v] for v in COUNTED}
+    must = sum(c.level == "MUST" for c in tally[FAILED])
+    counts = [f"{len(tally[PASSED])} clauses passed", f"{len(tally[FAILED])} failed ({must} MUST)"]
+    counts += [f"{len(tally[v])} {v}" for v in (BLOCKED, WARNED) if tally[v]]
+    counts.append(f"{len(tally[NOT_APPLICABLE])} {NOT_APPLICABLE}")
+    tr.write_line(f"{spec}: {', '.join(counts)}", bold=True, red=bool(must), green=not tally[FAILED])
+    roots = verdicts.roots(spec, [c.id for c in ran])
+    if not roots:
+        return
+    blocked = len(tally[BLOCKED])
+    tr.write_line(
+        f"  {len(roots)} root fault{'s' * (len(roots) != 1)} ({', '.join(roots)}), "
+        f"{blocked} clause{'s' * (blocked != 1)} blocked; fix them in this order, then rerun them with:"
+    )
+    tr.write_line(f"  pytest --tokenstore={shlex.quote(spec)} -k {shlex.quote(' or '.join(roots))}")

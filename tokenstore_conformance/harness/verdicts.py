@@ -1,0 +1,109 @@
+"""From test outcomes to one verdict per clause and store, and the order in which to fix the root faults.
+
+A clause is ``failed`` only when one of its own assertions failed; a test that
+stopped at another clause's precondition makes its clause ``blocked`` by that
+clause. SHOULD clauses that fail are ``warned`` unless the run is strict.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+FAILED, BLOCKED, WARNED, PASSED, NOT_APPLICABLE, NOT_BUILT = (
+    "failed",
+    "blocked",
+    "warned",
+    "passed",
+    "not applicable",
+    "not built",
+)
+# The first of these that any test of a clause had decides the clause's verdict.
+PRECEDENCE = (FAILED, BLOCKED, WARNED, PASSED, NOT_APPLICABLE)
+
+
+@dataclass
+class ClauseOutcomes:
+    """What the tests of one clause on one store did."""
+
+    tests: dict[str, str] = field(default_factory=dict)  # node id -> verdict of that test
+    blocked_by: list[str] = field(default_factory=list)
+    violated: list[str] = field(default_factory=list)  # clauses a failing comparison named (lifecycle)
+    first_failure: str = ""
+
+    def verdict(self) -> str:
+        seen = set(self.tests.values())
+        return next((v for v in PRECEDENCE if v in seen), "")
+
+
+class Verdicts:
+    """Per (clause, store) outcomes, filled from test reports as they arrive (also from xdist workers)."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[tuple[str, str], ClauseOutcomes] = defaultdict(ClauseOutcomes)
+        self.not_built: dict[str, str] = {}  # store -> why it could not be built
+
+    def record(self, clause_id: str, spec: str, nodeid: str, verdict: str, *, message: str = "") -> None:
+        entry = self.outcomes[(clause_id, spec)]
+        if entry.tests.get(nodeid) in (FAILED, BLOCKED) and verdict in (PASSED, NOT_APPLICABLE):
+            return  # a later phase (teardown) passing does not undo the call's failure
+        entry.tests[nodeid] = verdict
+        if verdict in (FAILED, WARNED) and message and not entry.first_failure:
+            entry.first_failure = message
+
+    def block(self, clause_id: str, spec: str, blocker: str) -> None:
+        entry = self.outcomes[(clause_id, spec)]
+        if blocker not in entry.blocked_by:
+            entry.blocked_by.append(blocker)
+
+    def verdict(self, clause_id: str, spec: str) -> str:
+        if spec in self.not_built:
+            return NOT_BUILT
+        entry = self.outcomes.get((clause_id, spec))
+        if entry is None:
+            return ""
+        verdict = entry.verdict()
+        if verdict == FAILED and entry.violated and self._all_fail(entry.violated, spec, clause_id):
+            # A failure that names the clauses its comparison checks (the lifecycle test's) adds
+            # nothing when each of them already fails on its own: it is blocked by them.
+            return BLOCKED
+        if verdict == BLOCKED and not any(
+            self.verdict(b, spec) in (FAILED, BLOCKED) for b in entry.blocked_by
+        ):
+            # The blocking clause passed its own tests: the precondition failed only here, so
+            # nothing else points at the fault. Call it a failure of this clause.
+            return FAILED
+        return verdict
+
+    def _all_fail(self, clause_ids: list[str], spec: str, asking: str) -> bool:
+        others = [cid for cid in clause_ids if cid != asking]
+        return bool(others) and all(self.verdict(cid, spec) in (FAILED, BLOCKED) for cid in others)
+
+    def blockers(self, clause_id: str, spec: str) -> list[str]:
+        entry = self.outcomes.get((clause_id, spec))
+        if entry is None or self.verdict(clause_id, spec) != BLOCKED:
+            return []
+        if entry.verdict() == FAILED:
+            return [cid for cid in entry.violated if cid != clause_id]
+        return list(entry.blocked_by)
+
+    def roots(self, spec: str, clause_ids: list[str]) -> list[str]:
+        """The failed clauses, in the order to fix them: a clause before the clauses it blocks."""
+        failed = [cid for cid in clause_ids if self.verdict(cid, spec) == FAILED]
+        blocks: dict[str, int] = defaultdict(int)
+        for cid in clause_ids:
+            for blocker in self._root_blockers(cid, spec, set()):
+                blocks[blocker] += 1
+        # Clauses that block others come first (most blocked first), then the contract's order.
+        return sorted(failed, key=lambda cid: (-blocks[cid], clause_ids.index(cid)))
+
+    def _root_blockers(self, clause_id: str, spec: str, seen: set[str]) -> list[str]:
+        found = []
+        for blocker in self.blockers(clause_id, spec):
+            if blocker in seen:
+                continue
+            seen.add(blocker)
+            if self.verdict(blocker, spec) == FAILED:
+                found.append(blocker)
+            found += self._root_blockers(blocker, spec, seen)
+        return found
