@@ -221,6 +221,8 @@ def test_storage_left_full_by_a_sequence_stops_the_run(run_kit, pytester):
     run = run_kit("--tokenstore=shared_store:Store", "-k", "test_lifecycle")
     assert run.ret == pytest.ExitCode.TESTS_FAILED, run
     assert "when a new sequence began" in run.stdout, run
+    # No step ran in the sequence that could not start, so there is nothing to rerun.
+    assert "Run this sequence again" not in run.stdout, run
 
 
 def test_each_store_keeps_its_examples_under_its_own_key():

@@ -142,10 +142,13 @@ class ClauseReport:
             report.user_properties = [*report.user_properties, (BLOCKED_BY, exc.clause_id)]
             return report
         if report.failed:
-            lines = [f"store {spec} violates {describe(cid)}" for cid in ids]
+            call_line = getattr(exc, "tokenstore_call", None)
+            lines = [call_line] if call_line else []
+            lines += [f"store {spec} violates {describe(cid)}" for cid in ids]
             named = violated_clauses(exc)
             lines += [f"  the failing comparison checks {describe(cid)}" for cid in named]
-            extra = [(FIRST_LINE, _first_line(exc))]
+            lines.append(f"rerun: pytest --tokenstore={spec} -k {item.originalname or item.name}")
+            extra = [(FIRST_LINE, call_line or _first_line(exc))]
             if named:
                 extra.append((VIOLATED, tuple(named)))
             report.user_properties = [*report.user_properties, *extra]
@@ -195,7 +198,7 @@ class ClauseReport:
         """Whether the verdicts fail the run where pytest's outcomes alone would not."""
         ids = [c.id for c in self._clauses()]
         return bool(self.verdicts.not_built) or any(
-            self.verdicts.verdict(cid, spec) == FAILED for cid in ids for spec in self.specs
+            self.verdicts.verdict(cid, spec) in (FAILED, BLOCKED) for cid in ids for spec in self.specs
         )
 
     @pytest.hookimpl(trylast=True)

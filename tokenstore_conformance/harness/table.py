@@ -62,9 +62,17 @@ def _footer(tr, verdicts: Verdicts, ran: list[Clause], spec: str) -> None:
     counts.append(f"{len(tally[NOT_APPLICABLE])} {NOT_APPLICABLE}")
     tr.write_line(f"{spec}: {', '.join(counts)}", bold=True, red=bool(must), green=not tally[FAILED])
     roots = verdicts.roots(spec, [c.id for c in ran])
+    unchecked = sorted(
+        {b for c in tally[BLOCKED] for b in verdicts.blockers(c.id, spec) if not verdicts.verdict(b, spec)}
+    )
+    blocked = len(tally[BLOCKED])
+    if unchecked:
+        tr.write_line(
+            f"  {blocked} clause(s) blocked by clauses this run did not check: {', '.join(unchecked)}"
+        )
+        roots = [*roots, *unchecked]
     if not roots:
         return
-    blocked = len(tally[BLOCKED])
     tr.write_line(
         f"  {len(roots)} root fault{'s' * (len(roots) != 1)} ({', '.join(roots)}), "
         f"{blocked} clause{'s' * (blocked != 1)} blocked; fix them in this order, then rerun them with:"

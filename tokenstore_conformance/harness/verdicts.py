@@ -67,11 +67,10 @@ class Verdicts:
             # A failure that names the clauses its comparison checks (the lifecycle test's) adds
             # nothing when each of them already fails on its own: it is blocked by them.
             return BLOCKED
-        if verdict == BLOCKED and not any(
-            self.verdict(b, spec) in (FAILED, BLOCKED) for b in entry.blocked_by
-        ):
+        if verdict == BLOCKED and all(self.verdict(b, spec) == PASSED for b in entry.blocked_by):
             # The blocking clause passed its own tests: the precondition failed only here, so
-            # nothing else points at the fault. Call it a failure of this clause.
+            # nothing else points at the fault. Call it a failure of this clause. (A blocker that
+            # did not run, under -k, leaves the clause blocked.)
             return FAILED
         return verdict
 

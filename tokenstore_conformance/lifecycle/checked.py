@@ -14,11 +14,12 @@ from hypothesis import event, note, reject
 from hypothesis.stateful import RuleBasedStateMachine
 
 from ..records import FIELD_NAMES, FIND_BY, KEYS, SAVE_BY, TokenRecord, make_token, record_of, records_of
+from ..records.tokens import brief, describe, describe_value
 from ..sdk import OAuthToken, UserSignature
 from ..target.cleanup import empty_store
 from ..target.spec import StoreBuildError
 from ..target.timeouts import StoreTimeout
-from .failures import LifecycleAbort, LifecycleMismatch, ShrinkingOutOfTime, brief, describe
+from .failures import LifecycleAbort, LifecycleMismatch, ShrinkingOutOfTime
 from .model import TokenModel, Undefined
 from .state import Run
 
@@ -57,7 +58,7 @@ class CheckedSteps(RuleBasedStateMachine):
         try:
             store = self.run.source.build()
         except StoreBuildError as exc:
-            raise self.run.abort(LifecycleAbort(str(exc))) from None
+            raise self.run.abort(LifecycleAbort(str(exc), steps_taken=bool(self.story))) from None
         self.instances.append(store)
         if self.run.persistent is None:
             self.run.persistent = self.run.source.persistent(store)
@@ -95,13 +96,14 @@ class CheckedSteps(RuleBasedStateMachine):
             raise self.run.abort(
                 LifecycleAbort(
                     f"{exc}\nThe lifecycle test stopped at once instead of shrinking the sequence, which "
-                    f"would wait for the time limit again and again. The sequence so far:\n{story}"
+                    f"would wait for the time limit again and again. The sequence so far:\n{story}",
+                    steps_taken=bool(self.story),
                 )
             ) from None
         except allowed:
             return None
         except Exception as exc:
-            shown = ", ".join(describe(record_of(a)) if isinstance(a, OAuthToken) else brief(a) for a in args)
+            shown = ", ".join(describe_value(a) for a in args)
             self._fail(clauses, f"{method}({shown}) raised {type(exc).__name__}: {exc}")
 
     def _fail(self, clauses: Iterable[str], message: str) -> None:

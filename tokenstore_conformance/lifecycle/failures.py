@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..records import FIELD_NAMES, TokenRecord
-
 
 class LifecycleMismatch(AssertionError):
     """The store and the model differ; ``clause_ids`` are the clauses the failing comparison checks."""
@@ -20,8 +18,14 @@ class LifecycleAbort(BaseException):
 
     Hypothesis catches Exception to shrink; a hung call would make every
     shrink attempt wait for the time limit, so this is a BaseException that
-    Hypothesis lets through, like KeyboardInterrupt.
+    Hypothesis lets through, like KeyboardInterrupt. ``steps_taken`` says
+    whether a sequence had begun, so that a rerun command is offered only
+    when there is a sequence to rerun.
     """
+
+    def __init__(self, message: str = "", steps_taken: bool = False) -> None:
+        super().__init__(message)
+        self.steps_taken = steps_taken
 
 
 class ShrinkingOutOfTime(LifecycleAbort):
@@ -30,20 +34,6 @@ class ShrinkingOutOfTime(LifecycleAbort):
 
 class LifecycleStopped(Exception):
     """The run stopped without a comparison failing (a hung call, storage that could not be reset); the message says why."""
-
-
-def brief(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 48 else f"{text[:40]}...' ({len(str(value))} chars)"
-
-
-def describe(record: TokenRecord | None) -> str:
-    if record is None:
-        return "None"
-    fields = ", ".join(
-        f"{name}={brief(getattr(record, name))}" for name in FIELD_NAMES if getattr(record, name)
-    )
-    return f"{{{fields}}}"
 
 
 def add_note(exc: BaseException, text: str) -> None:

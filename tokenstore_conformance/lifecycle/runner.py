@@ -75,7 +75,8 @@ def run_lifecycle(
         add_note(failure, rerun)
         raise failure from None
     if run.stop is not None:
-        raise LifecycleStopped(f"{run.stop}\n\n{rerun}")
+        # A stop before the first step (storage that could not be emptied) has no sequence to rerun.
+        raise LifecycleStopped(f"{run.stop}\n\n{rerun}" if run.stop.steps_taken else str(run.stop))
 
 
 @contextmanager

@@ -134,3 +134,28 @@ def explain_difference(actual: list[TokenRecord], expected: list[TokenRecord]) -
                 lines.append(f"record {record.id!r}: {name} is {got!r}, expected {wanted!r}")
     lines.extend(f"missing record: {record}" for record in by_id.values())
     return lines
+
+
+def brief(value: object) -> str:
+    """A value as a failure message shows it: whole when short, its start and length when long."""
+    text = repr(value)
+    return text if len(text) <= 48 else f"{text[:40]}...' ({len(str(value))} chars)"
+
+
+def describe(record: TokenRecord | None) -> str:
+    """A record's set fields, in the store's terms: ``{id='3', user_name='alice@x.test'}``."""
+    if record is None:
+        return "None"
+    fields = ", ".join(
+        f"{name}={brief(getattr(record, name))}" for name in FIELD_NAMES if getattr(record, name)
+    )
+    return f"{{{fields}}}"
+
+
+def describe_value(value: object) -> str:
+    """What a store call was given or returned: tokens as their fields, lists by length, the rest by repr."""
+    if isinstance(value, OAuthToken):
+        return describe(record_of(value))
+    if isinstance(value, list):
+        return f"[{len(value)} token(s)]" if value else "[]"
+    return brief(value)

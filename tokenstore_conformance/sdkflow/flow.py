@@ -11,11 +11,12 @@ swallows some store errors and returns nothing that would show them.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..records import CLIENT, REDIRECT_URL, TokenRecord, records_of
+from ..records import CLIENT, REDIRECT_URL, TokenRecord, describe_value, records_of
 from ..sdk import (
     OAuthToken,
     TokenStore,
@@ -66,37 +67,54 @@ class GuardedStore(TokenStore):
     token, which means inside the store call.
     """
 
-    def __init__(self, store: TokenStore) -> None:
+    def __init__(self, store: TokenStore, calls: deque[str]) -> None:
         self.wrapped = store
+        self.calls = calls  # the SDK's last calls into the store and their results, for failure messages
+
+    def _logged(self, method: str, args: tuple, call: Callable[[], object]) -> object:
+        shown = ", ".join(describe_value(a) for a in args)
+        try:
+            result = call()
+        except Exception as exc:
+            self.calls.append(f"{method}({shown}) raised {type(exc).__name__}: {exc}")
+            raise
+        # find_token fills in the token it was given: show the token as the call left it.
+        returned = (
+            describe_value(args[0])
+            if method == "find_token" and result is not None
+            else describe_value(result)
+        )
+        self.calls.append(f"{method}({shown}) -> {returned}")
+        return result
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.wrapped, name)
 
     def find_token(self, token):
-        result = self.wrapped.find_token(token)
+        result = self._logged("find_token", (token,), lambda: self.wrapped.find_token(token))
         _refuse_remote(token, "find_token")
         _refuse_remote(result, "find_token")
         return result
 
     def find_token_by_id(self, id):
-        result = self.wrapped.find_token_by_id(id)
+        result = self._logged("find_token_by_id", (id,), lambda: self.wrapped.find_token_by_id(id))
         _refuse_remote(result, "find_token_by_id")
         return result
 
     def get_tokens(self):
-        result = self.wrapped.get_tokens()
+        result = self._logged("get_tokens", (), self.wrapped.get_tokens)
         for token in result or []:
             _refuse_remote(token, "get_tokens")
         return result
 
     def save_token(self, token):
-        return self.wrapped.save_token(token)
+        return self._logged("save_token", (token,), lambda: self.wrapped.save_token(token))
 
     def delete_token(self, id):
-        return self.wrapped.delete_token(id)
+        return self._logged("delete_token", (id,), lambda: self.wrapped.delete_token(id))
 
     def delete_tokens(self):
-        return self.wrapped.delete_tokens()
+        return self._logged("delete_tokens", (), self.wrapped.delete_tokens)
 
 
 class Flow:
@@ -117,6 +135,7 @@ class Flow:
     ) -> None:
         self.zoho = zoho
         self.store = store
+        self.store_calls: deque[str] = deque(maxlen=12)
         self.resource_path = resource_path
         self.sdk_log = sdk_log
         self.new_store = new_store
@@ -191,7 +210,12 @@ class Flow:
     def try_initialize(self, token: OAuthToken, store: TokenStore | None = None) -> Exception | None:
         """``Initializer.initialize`` like a fresh process; the exception it raised, or None."""
         try:
-            sdk_initialize(self.environment, token, GuardedStore(store or self.store), self.resource_path)
+            sdk_initialize(
+                self.environment,
+                token,
+                GuardedStore(store or self.store, self.store_calls),
+                self.resource_path,
+            )
         except Exception as exc:
             return exc
         self._check_environment()
@@ -254,9 +278,18 @@ class Flow:
         return [r for r in self.records(store) if r.refresh_token in user.refresh_tokens]
 
     def log_note(self) -> str:
-        """The SDK's own log (where it reports the store errors it swallows), for failure messages."""
-        lines = describe_sdk_log(self.sdk_log)
-        return "\nSDK log:\n  " + "\n  ".join(lines) if lines else ""
+        """What the SDK did, for failure messages: the requests the server received, the SDK's last
+        calls into the store with their results, and the SDK's own log (where it reports the store
+        errors it swallows)."""
+        note = ""
+        for title, lines in (
+            ("requests the server received", describe_requests(self.zoho.since(0))),
+            ("the SDK's last store calls", list(self.store_calls)),
+            ("SDK log", describe_sdk_log(self.sdk_log)),
+        ):
+            if lines:
+                note += f"\n{title}:\n  " + "\n  ".join(lines)
+        return note
 
 
 def loopback_no_proxy(environ: dict[str, str]) -> str:

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+from ..records import describe_value
 from ..sdk import TokenStore
 
 T = TypeVar("T")
@@ -73,20 +74,31 @@ class TimedStore(TokenStore):
     def __repr__(self) -> str:
         return repr(self.wrapped)
 
+    def _call(self, method: str, *args: object) -> object:
+        try:
+            return call_with_timeout(self.seconds, getattr(self.wrapped, method), *args)
+        except StoreTimeout:
+            raise
+        except Exception as exc:
+            # One line in the store's terms before the traceback: which call, with what, raised what.
+            shown = ", ".join(describe_value(a) for a in args)
+            exc.tokenstore_call = f"{method}({shown}) raised {type(exc).__name__}: {exc}"
+            raise
+
     def find_token(self, token):
-        return call_with_timeout(self.seconds, self.wrapped.find_token, token)
+        return self._call("find_token", token)
 
     def save_token(self, token):
-        return call_with_timeout(self.seconds, self.wrapped.save_token, token)
+        return self._call("save_token", token)
 
     def delete_token(self, id):
-        return call_with_timeout(self.seconds, self.wrapped.delete_token, id)
+        return self._call("delete_token", id)
 
     def get_tokens(self):
-        return call_with_timeout(self.seconds, self.wrapped.get_tokens)
+        return self._call("get_tokens")
 
     def delete_tokens(self):
-        return call_with_timeout(self.seconds, self.wrapped.delete_tokens)
+        return self._call("delete_tokens")
 
     def find_token_by_id(self, id):
-        return call_with_timeout(self.seconds, self.wrapped.find_token_by_id, id)
+        return self._call("find_token_by_id", id)
