@@ -83,3 +83,23 @@ _CLAUSES = [
 # fmt: on
 
 CLAUSES: dict[str, Clause] = {clause.id: clause for clause in _CLAUSES}
+
+# Which clauses' behaviour the tests of a clause rely on (their preconditions): when one of these
+# fails, the clause's test is reported blocked by it. docs/guide.md's "Fix in this order" is this
+# table; tests/test_fix_order.py checks both against the preconditions the contract tests state.
+_FIND_BY_KEY = ("FIND-BY-ID", "FIND-BY-USER", "FIND-BY-ACCESS", "FIND-BY-GRANT", "FIND-BY-REFRESH")
+PRECONDITIONS: dict[str, tuple[str, ...]] = {
+    "ROUNDTRIP-FIELDS": ("BYID-HIT", "FIND-BY-ID"),
+    "ROUNDTRIP-HOSTILE": ("BYID-HIT", "FIND-BY-ID"),
+    "ROUNDTRIP-LONG": ("BYID-HIT", "FIND-BY-ID"),
+    "FIND-PRECEDENCE": _FIND_BY_KEY,
+    "FIND-SAME-OBJECT": _FIND_BY_KEY,
+    "BYID-MISS": ("DELETE-ONE", "GET-EMPTY"),
+    "BYID-DETACHED": ("BYID-HIT",),
+    "DELETE-ONE": ("BYID-MISS",),
+    "DELETE-UNKNOWN": ("BYID-HIT",),
+    "DELETEALL-EMPTIES": ("BYID-MISS",),
+    "INSTANCE-ISOLATION": ("BYID-MISS",),
+    "FLOW-REMOVE": ("BYID-MISS",),
+    "FLOW-REVOKE": ("FIND-BY-ID",),
+}

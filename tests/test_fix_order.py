@@ -1,0 +1,66 @@
+"""The precondition table, the preconditions the contract tests state, and the guide's fix order agree."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import tokenstore_conformance.contract as contract
+from tokenstore_conformance.harness.clauses import CLAUSES, PRECONDITIONS
+from tokenstore_conformance.records import FIND_BY
+
+GUIDE = Path(__file__).parent.parent / "docs" / "guide.md"
+# Preconditions named by an expression, not a literal: a lookup by whichever key the case uses.
+DYNAMIC = {"FIND_BY[key]": set(FIND_BY.values()), "key.find_clause": set(FIND_BY.values())}
+
+
+def _named(node: ast.AST, helpers: dict[str, ast.FunctionDef], seen: set[str]) -> set[str]:
+    found: set[str] = set()
+    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+        name = getattr(call.func, "id", "")
+        if name in ("requires", "relying_on"):
+            arg = call.args[0]
+            found |= {arg.value} if isinstance(arg, ast.Constant) else DYNAMIC[ast.unparse(arg)]
+        elif name in helpers and name not in seen:
+            found |= _named(helpers[name], helpers, seen | {name})
+    return found
+
+
+def stated_preconditions() -> dict[str, set[str]]:
+    """clause -> the clauses its tests name in requires()/relying_on(), helpers included."""
+    stated: dict[str, set[str]] = {}
+    for path in sorted(Path(contract.__file__).parent.glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
+        helpers = {name: f for name, f in functions.items() if not name.startswith("test_")}
+        for name, function in functions.items():
+            if not name.startswith("test_"):
+                continue
+            marks = [d for d in function.decorator_list if isinstance(d, ast.Call)]
+            clauses = [a.value for d in marks if getattr(d.func, "id", "") == "clause" for a in d.args]
+            named = _named(function, helpers, set())
+            for clause in clauses:
+                stated.setdefault(clause, set()).update(named)
+    return {clause: pre for clause, pre in stated.items() if pre}
+
+
+def test_the_table_is_what_the_contract_tests_state():
+    table = {clause: set(pre) for clause, pre in PRECONDITIONS.items()}
+    assert stated_preconditions() == table
+
+
+def test_every_precondition_is_a_clause():
+    assert {c for pre in PRECONDITIONS.values() for c in pre} | set(PRECONDITIONS) <= set(CLAUSES)
+
+
+def test_the_guide_lists_every_precondition():
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text.split("## Fix in this order", 1)[1].split("\n## ", 1)[0]
+    listed = {
+        (match["clause"], pre.strip().strip("`"))
+        for match in re.finditer(r"^- `(?P<clause>[A-Z-]+)` relies on (?P<pre>.+)$", section, re.MULTILINE)
+        for pre in match["pre"].rstrip(".").split(",")
+    }
+    table = {(clause, pre) for clause, pres in PRECONDITIONS.items() for pre in pres}
+    assert listed == table
