@@ -69,7 +69,7 @@ def run_lifecycle(
         steps = "\n".join(f"  {line}" for line in story)
         add_note(
             failure,
-            f"Shrinking stopped after {profile.shrink_seconds:g}s (the {profile.name} profile's limit); "
+            f"Shrinking stopped after {profile.shrink_seconds:g}s of CPU time (the {profile.name} profile's limit); "
             f"the shortest failing sequence found:\n{steps}",
         )
         add_note(failure, rerun)
