@@ -30,7 +30,7 @@ class Profile:
 PROFILES = {
     profile.name: profile
     for profile in (
-        Profile("fast", max_examples=50, steps=30, shrink_seconds=10, purpose="every CI run"),
+        Profile("fast", max_examples=50, steps=30, shrink_seconds=20, purpose="every CI run"),
         Profile(
             "thorough", max_examples=150, steps=50, shrink_seconds=60, purpose="releases and nightly runs"
         ),
