@@ -1,0 +1,167 @@
+"""Does a store's cost grow with its size? A measurement that holds up on a busy machine.
+
+One timing at 500 tokens against one at 5,000 says little when other
+processes share the CPU: a burst during either decides the ratio. Here two
+stores, one filled to each size, are measured in alternation, in many short
+batches, the order flipping every batch, and each figure is the median of its
+batches: a burst spoils a few batches of both sizes, not the median of one.
+Garbage collection is held off while a batch is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from time import perf_counter_ns
+
+from ..sdk import TokenStore
+from .workload import Workload, by_user_name
+
+
+@dataclass(frozen=True)
+class ScaleFigures:
+    """Median cost per call, in nanoseconds, of a find by user name and of an update, at two sizes."""
+
+    small: int
+    large: int
+    find_small_ns: float
+    find_large_ns: float
+    update_small_ns: float
+    update_large_ns: float
+    interleaved: bool  # False when the two stores shared storage and were measured one after the other
+
+    @property
+    def find_ratio(self) -> float:
+        return self.find_large_ns / self.find_small_ns
+
+    @property
+    def update_ratio(self) -> float:
+        return self.update_large_ns / self.update_small_ns
+
+
+class _Sized:
+    """One store filled to a size, with the workload that knows its users."""
+
+    def __init__(self, store: TokenStore, seed: int) -> None:
+        self.store, self.workload = store, Workload(seed=seed)
+        self.find: list[float] = []
+        self.update: list[float] = []
+
+    def fill_to(self, size: int) -> None:
+        for user, token in self.workload.new_logins(size - len(self.workload.users)):
+            self.store.save_token(token)
+            self.workload.saved(user, token)
+
+    def batch(self, count: int) -> None:
+        finds = [by_user_name(u) for u in self.workload.pick(count)]
+        updates = [self.workload.refresh(u) for u in self.workload.pick(count)]
+        self.find.append(_per_call(self.store.find_token, finds))
+        self.update.append(_per_call(self.store.save_token, updates))
+
+
+def _per_call(call: Callable[[object], object], arguments: Sequence[object]) -> float:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        start = perf_counter_ns()
+        for argument in arguments:
+            call(argument)
+        return (perf_counter_ns() - start) / len(arguments)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def measure_scale(
+    make_store: Callable[[], TokenStore],
+    small: int = 500,
+    large: int = 5000,
+    *,
+    batches: int = 41,
+    batch_size: int = 20,
+    seed: int = 0,
+) -> ScaleFigures:
+    """Median cost of find_token by user name and of an update, with ``small`` and with ``large`` tokens.
+
+    ``make_store`` is called twice and should give stores with storage of their
+    own (a factory's ``tmp_path`` in two directories), so both sizes exist at
+    once and can be measured in alternation. If the second store sees the
+    first one's tokens, storage is shared: the sizes are then measured one
+    after the other, in the same short batches. The caller empties the stores.
+    """
+    if not 0 < small < large:
+        raise ValueError(f"need 0 < small < large, got small={small}, large={large}")
+    first = _Sized(make_store(), seed)
+    first.fill_to(small)
+    second_store = make_store()
+    if len(second_store.get_tokens() or []) != 0:
+        return _one_after_the_other(first, small, large, batches, batch_size)
+    second = _Sized(second_store, seed + 1)
+    second.fill_to(large)
+    for number in range(batches):
+        for sized in (first, second) if number % 2 == 0 else (second, first):
+            sized.batch(batch_size)
+    return ScaleFigures(
+        small,
+        large,
+        statistics.median(first.find),
+        statistics.median(second.find),
+        statistics.median(first.update),
+        statistics.median(second.update),
+        interleaved=True,
+    )
+
+
+def _one_after_the_other(sized: _Sized, small: int, large: int, batches: int, batch_size: int) -> ScaleFigures:
+    for _ in range(batches):
+        sized.batch(batch_size)
+    at_small = (statistics.median(sized.find), statistics.median(sized.update))
+    sized.find, sized.update = [], []
+    sized.fill_to(large)
+    for _ in range(batches):
+        sized.batch(batch_size)
+    find_large, update_large = statistics.median(sized.find), statistics.median(sized.update)
+    return ScaleFigures(small, large, at_small[0], find_large, at_small[1], update_large, interleaved=False)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m tokenstore_conformance.bench.scale SPEC [--runs N]``: the ratio, run after run."""
+    from .loading import BenchUsageError, load_target, open_store, scratch_directory
+
+    parser = argparse.ArgumentParser(prog="python -m tokenstore_conformance.bench.scale")
+    parser.add_argument("spec", metavar="SPEC")
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--small", type=int, default=500)
+    parser.add_argument("--large", type=int, default=5000)
+    parser.add_argument("--limit", type=float, default=4.0, help="count the runs whose ratio exceeds this")
+    args = parser.parse_args(argv)
+    try:
+        target = load_target(args.spec)
+    except BenchUsageError as exc:
+        parser.exit(2, f"scale: error: {exc}\n")
+    over = 0
+    for run in range(1, args.runs + 1):
+        with scratch_directory() as a, scratch_directory() as b:
+            directories = iter((a, b))
+            with open_store(target, next(directories)) as one, open_store(target, next(directories)) as two:
+                stores = iter((one, two))
+                figures = measure_scale(lambda: next(stores), args.small, args.large, seed=run)
+                one.delete_tokens()
+                two.delete_tokens()
+        worst = max(figures.find_ratio, figures.update_ratio)
+        over += worst > args.limit
+        print(
+            f"run {run}: find {figures.find_small_ns / 1000:.1f} -> {figures.find_large_ns / 1000:.1f} us "
+            f"(x{figures.find_ratio:.2f}), update {figures.update_small_ns / 1000:.1f} -> "
+            f"{figures.update_large_ns / 1000:.1f} us (x{figures.update_ratio:.2f})"
+            + ("" if figures.interleaved else ", one after the other")
+        )
+    print(f"{target.label}: ratio above {args.limit:g} in {over}/{args.runs} runs")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
