@@ -66,6 +66,9 @@ def lookup_key(token: OAuthToken) -> tuple[str, str] | None:
     The order follows the SDK: a user name alone decides; an access token counts
     only for a token without client credentials (a token the user created by
     hand); with client credentials the grant token, else the refresh token.
+    The kit keeps the same order in ``tokenstore_conformance.records.keys``; it
+    is written out again here on purpose, because a store that shared the kit's
+    oracle would share its bugs and pass the kit all the same.
     """
     name = user_name(token)
     if name:

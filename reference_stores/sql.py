@@ -58,8 +58,8 @@ UPDATE = f"UPDATE oauthtoken SET {', '.join(COLUMNS[i] + ' = ?' for i in UNINDEX
 UPDATE_INDEXED = {i: f"UPDATE oauthtoken SET {COLUMNS[i]} = ? WHERE id = ?" for i in INDEXED}
 DELETE = "DELETE FROM oauthtoken WHERE id = ?"
 DELETE_ALL = "DELETE FROM oauthtoken"
-# One lookup per column that identifies a record (the id and every column lookup_key can name);
-# each is indexed by SCHEMA. A column not in this table cannot be looked up at all.
+# One statement per key column, written out here: no column name is ever formatted into SQL at
+# call time, so a column that is not a key cannot reach a query, even under ``python -O``.
 SELECT_BY = {
     column: f"{SELECT} WHERE {column} = ? LIMIT 1"
     for column in ("id", "user_name", "access_token", "grant_token", "refresh_token")

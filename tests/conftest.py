@@ -1,9 +1,12 @@
-"""Running the installed kit in a child pytest, the way a store author runs it."""
+"""Running the installed kit in a child pytest, the way a store author runs it; a Redis server for the Redis store."""
 
 from __future__ import annotations
 
+import os
 import re
+import uuid
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -82,3 +85,31 @@ def pytest_terminal_summary(terminalreporter) -> None:
         f"caught {verdicts['caught']}/{broken} broken, {verdicts['false alarm']} false alarms", bold=True
     )
     terminalreporter.write_line(f"corpus: {len(seconds)} kit runs, {sum(seconds):.1f}s of child time")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """$TOKENSTORE_REDIS_URL, or a redis-server started for this session and stopped by its PID."""
+    from redis_server import RedisServer, RedisServerError
+
+    from reference_stores.redis_store import URL_VARIABLE
+
+    if os.environ.get(URL_VARIABLE):
+        yield os.environ[URL_VARIABLE]
+        return
+    try:
+        server = RedisServer().start()
+    except RedisServerError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server.url
+    server.close()
+
+
+@pytest.fixture
+def redis_store(redis_url: str):
+    """A Redis store under a prefix no other test uses; its keys are deleted afterwards."""
+    from reference_stores.redis_store import RedisTokenStore, shared_client
+
+    built = RedisTokenStore(shared_client(redis_url), prefix=f"tsc-test:{uuid.uuid4().hex}:")
+    yield built
+    built.delete_tokens()

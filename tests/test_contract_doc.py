@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tokenstore_conformance.clauses import CLAUSES
+from tokenstore_conformance.harness.clauses import CLAUSES
 
 CONTRACT = Path(__file__).parent.parent / "docs" / "contract.md"
 HEADING = re.compile(r"^### (?P<id>[A-Z][A-Z0-9-]+) \((?P<level>MUST|SHOULD)\)$", re.MULTILINE)

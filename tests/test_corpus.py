@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from conftest import TESTS_DIR, KitRun
 
-from tokenstore_conformance.clauses import CLAUSES
+from tokenstore_conformance.harness.clauses import CLAUSES
 
 # Clause rows of other test groups (the lifecycle state machine, the SDK flows) that a
 # broken store may fail as well: its fault is real, whichever test notices it first.

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from tokenstore_conformance.model import TokenModel, Undefined
-from tokenstore_conformance.tokens import TokenRecord
+from tokenstore_conformance.lifecycle.model import TokenModel, Undefined
+from tokenstore_conformance.records import TokenRecord
 
 # Each store's fault, and the clauses the failing comparison may name (at least one must be named).
 SEQUENCE_STORES = {
@@ -77,7 +77,7 @@ def test_sequence_faults_pass_every_other_clause_and_fail_the_lifecycle(run_kit,
     run = run_kit(*(f"--tokenstore={spec}" for spec in specs))
     assert run.ret == pytest.ExitCode.TESTS_FAILED, run
     assert "tokenstore lifecycle: profile fast (50 sequences of up to 30 steps" in run.stdout, run
-    assert "seed 0 (fixed: every run tests the same sequences)" in run.stdout, run
+    assert "seed 0 (fixed: every run tests the same sequences; from the default)" in run.stdout, run
     problems = []
     for index, spec in enumerate(specs):
         verdicts = run.verdicts(index)
@@ -129,7 +129,7 @@ def test_the_printed_command_reruns_the_same_failing_sequence(run_kit):
 def test_a_random_seed_is_shown_and_goes_into_the_rerun_command(run_kit):
     run = run_kit(f"--tokenstore={QUICK_FAILURE}", "--tokenstore-seed=random", "-k", "test_lifecycle")
     assert run.ret == pytest.ExitCode.TESTS_FAILED, run
-    seed = re.search(r"seed (\d+) \(drawn at random\)", run.stdout)
+    seed = re.search(r"seed (\d+) \(drawn at random; from --tokenstore-seed\)", run.stdout)
     assert seed, run
     assert f"--tokenstore-seed={seed[1]}" in _rerun_command(run)
 
@@ -139,7 +139,7 @@ def test_pytest_xdist_workers_use_the_seed_the_header_shows(run_kit):
         f"--tokenstore={QUICK_FAILURE}", "--tokenstore-seed=random", "-n", "2", "-k", "test_lifecycle"
     )
     assert run.ret == pytest.ExitCode.TESTS_FAILED, run
-    seed = re.search(r"seed (\d+) \(drawn at random\)", run.stdout)
+    seed = re.search(r"seed (\d+) \(drawn at random; from --tokenstore-seed\)", run.stdout)
     assert seed, run
     assert f"--tokenstore-seed={seed[1]}" in _rerun_command(run)
 
@@ -215,7 +215,7 @@ def test_storage_left_full_by_a_sequence_stops_the_run(run_kit, pytester):
 def test_each_store_keeps_its_examples_under_its_own_key():
     from hypothesis.database import InMemoryExampleDatabase
 
-    from tokenstore_conformance.lifecycle import PerStoreDatabase
+    from tokenstore_conformance.lifecycle.database import PerStoreDatabase
 
     shared = InMemoryExampleDatabase()
     mine, theirs = PerStoreDatabase(shared, "a:Store"), PerStoreDatabase(shared, "b:Store")

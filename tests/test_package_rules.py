@@ -33,7 +33,7 @@ def test_only_sdk_py_imports_zohocrmsdk():
 
 
 def test_every_contract_test_names_its_clause():
-    from tokenstore_conformance.clauses import CLAUSES
+    from tokenstore_conformance.harness.clauses import CLAUSES
 
     unmarked, unknown = [], []
     for path in sorted(CONTRACT_DIR.glob("test_*.py")):

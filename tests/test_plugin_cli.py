@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 
 import pytest
@@ -31,6 +33,10 @@ def returns_a_string():
     return "not a store"
 
 CONNECTION_STRING = "sqlite:///tokens.db"
+
+def yields_nothing():
+    return
+    yield
 """
 
 
@@ -55,6 +61,7 @@ def _one_line_error(run, *fragments: str) -> None:
         ("badstores:Exploding", ["raised RuntimeError: database password missing"]),
         ("badstores:returns_a_string", ["returned str, not a TokenStore"]),
         ("badstores:CONNECTION_STRING", ["is a str, neither a TokenStore subclass nor a factory"]),
+        ("badstores:yields_nothing", ["returned without yielding a store"]),
         ("brokenimport:Store", ["importing 'brokenimport' raised ZeroDivisionError"]),
         ("needsdep:Store", ["importing 'needsdep' failed", "no_such_dependency"]),
     ],
@@ -93,9 +100,39 @@ class Store(ListTokenStore):
     assert run.verdicts()["GET-ALL"] == "passed", run
 
 
+GENERATOR_FACTORY = """
+import json
+from pathlib import Path
+
+from reference_stores.sqlite_store import SQLiteTokenStore
+
+LOG = Path(__file__).with_name("teardowns.log")
+
+
+def store(tmp_path):
+    db = tmp_path / "tokens.db"
+    built = SQLiteTokenStore(db)
+    yield built
+    # The kit has already deleted what the test wrote: record what the teardown saw.
+    with LOG.open("a") as log:
+        log.write(json.dumps([str(db), len(built.get_tokens())]) + "\\n")
+"""
+
+
+def test_a_generator_factory_is_torn_down_after_each_test(run_kit, pytester):
+    pytester.makepyfile(genstore=GENERATOR_FACTORY)
+    run = run_kit("--tokenstore=genstore:store", "-k", "test_save or INSTANCE or instance")
+    assert run.ret == 0, run
+    seen = [json.loads(line) for line in (pytester.path / "teardowns.log").read_text().splitlines()]
+    built = int(re.search(r"(\d+) passed", run.stdout)[1])
+    # One teardown per store built (the guard's, and at least one per test), each after the cleanup.
+    assert len(seen) > built, run
+    assert all(held == 0 for _, held in seen), seen
+
+
 def _file_store_with_one_token(pytester) -> None:
     from reference_stores.sqlite_store import SQLiteTokenStore
-    from tokenstore_conformance.tokens import make_token
+    from tokenstore_conformance.records import make_token
 
     store = SQLiteTokenStore(pytester.path / "zohooauth.db")
     store.save_token(make_token(user_name="production@example.test", access_token="keep-me", id="prod-1"))
@@ -135,7 +172,7 @@ import sys
 
 def test_kit_stays_out_of_the_way():
     assert "zohocrmsdk" not in sys.modules
-    assert "tokenstore_conformance.session" not in sys.modules
+    assert "tokenstore_conformance.harness.session" not in sys.modules
 """
     )
     run = run_kit("-v")
@@ -150,7 +187,12 @@ def test_header_names_store_sdk_and_kit_versions(run_kit):
 
     run = run_kit(f"--tokenstore={LIST_STORE}", "-k", "insert")
     assert run.ret == 0, run
-    assert f"tokenstore: {LIST_STORE}" in run.stdout
+    assert f"tokenstore: {LIST_STORE} (from --tokenstore)" in run.stdout
+    assert (
+        "; from the default), seed 0 (fixed: every run tests the same sequences; from the default)"
+        in run.stdout
+    )
+    assert "tokenstore timeout: 10s per store call (from the default)" in run.stdout
     assert f"zohocrmsdk8-0 {version('zohocrmsdk8-0')}" in run.stdout
     assert f"tokenstore-conformance {version('tokenstore-conformance')}" in run.stdout
 
@@ -175,15 +217,21 @@ class Store(ListTokenStore):
     assert run.failed_clauses() == {"SAVE-UPSERT-USER"}, run
 
 
-@pytest.mark.parametrize("source", ["env", "ini"])
-def test_the_store_can_come_from_the_environment_or_the_ini_file(run_kit, pytester, monkeypatch, source):
+@pytest.mark.parametrize(("source", "shown"), [("env", "TOKENSTORE"), ("ini", "ini tokenstore")])
+def test_the_store_can_come_from_the_environment_or_the_ini_file(
+    run_kit, pytester, monkeypatch, source, shown
+):
     if source == "env":
         monkeypatch.setenv("TOKENSTORE", LIST_STORE)
     else:
         pytester.makeini(f"[pytest]\ntokenstore = {LIST_STORE}\n")
-    run = run_kit("-k", "insert")
+    run = run_kit("-k", "insert", "--tokenstore-profile=thorough", "--tokenstore-seed=3")
     assert run.ret == 0, run
-    assert f"tokenstore: {LIST_STORE}" in run.stdout
+    assert f"tokenstore: {LIST_STORE} (from {shown})" in run.stdout
+    assert (
+        "; from --tokenstore-profile), seed 3 (fixed: every run tests the same sequences; from --tokenstore-seed)"
+        in run.stdout
+    )
     assert run.verdicts()["SAVE-INSERT"] == "passed", run
 
 

@@ -11,7 +11,7 @@ import pytest
 from reference_stores.list_store import ListTokenStore
 from reference_stores.memory_store import InMemoryTokenStore
 from reference_stores.sqlite_store import SQLiteTokenStore
-from tokenstore_conformance.tokens import make_token, record_of, records_of
+from tokenstore_conformance.records import make_token, record_of, records_of
 
 
 def test_the_database_file_is_created_owner_only(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tokenstore_conformance.clauses import CLAUSES
+from tokenstore_conformance.harness.clauses import CLAUSES
 
 REFERENCE_STORES = [
     "reference_stores.sqlite_store:SQLiteTokenStore",

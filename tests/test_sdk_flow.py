@@ -15,9 +15,9 @@ import urllib.request
 
 import pytest
 
-from tokenstore_conformance.clauses import CLAUSES
-from tokenstore_conformance.fakezoho import TOKEN_PATH, FakeZoho
+from tokenstore_conformance.harness.clauses import CLAUSES
 from tokenstore_conformance.sdk import sdk_can_revoke, sdk_distribution, sdk_finds_user_name
+from tokenstore_conformance.sdkflow.fakezoho import TOKEN_PATH, FakeZoho
 
 FLOW = sorted(cid for cid in CLAUSES if cid.startswith("FLOW-"))
 ONLY_FLOW = ("-k", "test_sdk_flow")

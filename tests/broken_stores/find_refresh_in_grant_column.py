@@ -8,7 +8,8 @@ from reference_stores.records import fill_token, lookup_key
 from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"FIND-BY-REFRESH"}
-COLLATERAL = {"FIND-SAME-OBJECT"}
+# The precedence case "refresh token over an access token, with credentials" finds by refresh token.
+COLLATERAL = {"FIND-SAME-OBJECT", "FIND-PRECEDENCE"}
 
 
 class Store(SQLiteStore):

@@ -8,7 +8,8 @@ from reference_stores.records import ID, lookup_key, merged_row, row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"SAVE-UPSERT-REFRESH"}
-COLLATERAL = {"SAVE-ID-ECHO"}
+# The precedence case "refresh token over an access token, with credentials" updates by refresh token.
+COLLATERAL = {"SAVE-ID-ECHO", "SAVE-PRECEDENCE"}
 
 
 class Store(DictTokenStore):

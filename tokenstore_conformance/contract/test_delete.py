@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tokenstore_conformance.checks import record_of, records_of, save_user, stored
+from tokenstore_conformance.records import record_of, records_of, save_user, stored
 from tokenstore_conformance.sdk import SDKException
 
 clause = pytest.mark.clause

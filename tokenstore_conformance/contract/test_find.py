@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from tokenstore_conformance.checks import CLIENT, make_token, record_of, save, save_user, stored
+from tokenstore_conformance.records import (
+    CLIENT,
+    KEY_ORDER,
+    KEYS,
+    contests,
+    make_token,
+    record_of,
+    save,
+    save_user,
+    stored,
+)
 
 clause = pytest.mark.clause
 
@@ -60,10 +70,7 @@ def test_refresh_token_with_credentials_finds_its_record(token_store, two_users)
 
 
 @clause("FIND-USER-ONLY")
-@pytest.mark.parametrize(
-    "other_key",
-    ["access_token", "grant_token", "refresh_token"],
-)
+@pytest.mark.parametrize("other_key", KEYS[KEYS.index("user_name") + 1 :])
 def test_an_unknown_user_name_is_a_miss_whatever_else_matches(token_store, two_users, other_key):
     one, _ = two_users
     query = {"user_name": "nobody@example.test", other_key: getattr(one, other_key)}
@@ -80,46 +87,34 @@ def test_the_user_name_wins_over_another_users_access_token(token_store, two_use
     assert found.get_refresh_token() == two.refresh_token
 
 
-def _precedence_queries():
-    # Each query names record A by its higher-ranking key and record B by a lower one.
-    return {
-        "id-over-user": lambda a, b: {"id": a.id, "user_name": b.user_name},
-        "id-over-access": lambda a, b: {"id": a.id, "access_token": b.access_token},
-        "id-over-refresh": lambda a, b: {"id": a.id, **CLIENT, "refresh_token": b.refresh_token},
-        "unknown-id-falls-through-to-user": lambda a, b: {"id": "no-such-id", "user_name": a.user_name},
-        "user-over-refresh": lambda a, b: {
-            "user_name": a.user_name,
-            **CLIENT,
-            "refresh_token": b.refresh_token,
-        },
-        "access-over-refresh-without-credentials": lambda a, b: {
-            "access_token": a.access_token,
-            "refresh_token": b.refresh_token,
-        },
-        "grant-over-access-with-credentials": lambda a, b: {
-            **CLIENT,
-            "grant_token": a.grant_token,
-            "access_token": b.access_token,
-        },
-    }
+# Each query names record A by the key that must win and record B by another; an unknown id
+# must fall through to the next key.
+PRECEDENCE = {contest.name: contest for contest in contests()}
+UNKNOWN_ID = "unknown-id-falls-through-to-user_name"
 
 
 @clause("FIND-PRECEDENCE")
-@pytest.mark.parametrize("case", list(_precedence_queries()))
+@pytest.mark.parametrize("case", [*PRECEDENCE, UNKNOWN_ID])
 def test_lookup_uses_the_highest_ranking_key(token_store, two_users, case):
     a, b = two_users
-    query = _precedence_queries()[case](a, b)
+    if case == UNKNOWN_ID:
+        query = {"id": "no-such-id", "user_name": a.user_name}
+    else:
+        query = PRECEDENCE[case].query(a, b, CLIENT)
     found = _found(token_store, **query)
     expected = a.replace(**query)
     assert record_of(found) == expected, f"{case}: expected {a.user_name}'s record"
 
 
+# An unknown value of each key, with the credentials that key needs, and a tautology as a user name.
 MISSES = {
-    "unknown-id": {"id": "no-such-id"},
-    "unknown-user": {"user_name": "nobody@example.test"},
-    "unknown-access": {"access_token": "1000.access.unknown"},
-    "unknown-grant": {**CLIENT, "grant_token": "1000.grant.unknown"},
-    "unknown-refresh": {**CLIENT, "refresh_token": "1000.refresh.unknown"},
+    **{
+        f"unknown-{key.field}": {
+            key.field: f"1000.{key.field}.unknown",
+            **(CLIENT if key.credentials == "both" else {}),
+        }
+        for key in KEY_ORDER
+    },
     "sql-tautology-user": {"user_name": "' or '1'='1"},
 }
 
@@ -151,7 +146,7 @@ def test_an_access_token_with_a_client_id_but_no_secret_is_no_key(token_store, t
 
 
 @clause("FIND-SAME-OBJECT")
-@pytest.mark.parametrize("key", ["id", "user_name", "access_token", "grant_token", "refresh_token"])
+@pytest.mark.parametrize("key", KEYS)
 def test_a_hit_returns_the_object_passed_in(token_store, two_users, key):
     one, _ = two_users
     query = {key: getattr(one, key)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tokenstore_conformance.checks import record_of, save_user, stored
+from tokenstore_conformance.records import record_of, save_user, stored
 from tokenstore_conformance.sdk import OAuthToken, UserSignature
 
 clause = pytest.mark.clause

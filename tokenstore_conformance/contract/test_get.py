@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tokenstore_conformance.checks import CLIENT, records_of, save, save_user, stored
+from tokenstore_conformance.records import CLIENT, records_of, save, save_user, stored
 from tokenstore_conformance.sdk import OAuthToken
 
 clause = pytest.mark.clause

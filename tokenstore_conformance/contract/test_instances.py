@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tokenstore_conformance.checks import make_token, record_of, save_user, stored
+from tokenstore_conformance.records import make_token, record_of, save_user, stored
 
 clause = pytest.mark.clause
 

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from tokenstore_conformance.checks import make_token, record_of, save, stored, user_values
-from tokenstore_conformance.tokens import FIELD_NAMES
+from tokenstore_conformance.records import (
+    FIELD_NAMES,
+    HOSTILE,
+    make_token,
+    record_of,
+    save,
+    stored,
+    user_values,
+)
 
 clause = pytest.mark.clause
 
 FIELDS_BUT_EXPIRY = tuple(name for name in FIELD_NAMES if name != "expires_in")
-
-HOSTILE = {
-    "single-quote": "O'Brien",
-    "double-quote": 'say "hi"',
-    "backslash": "C:\\tokens\\new\\",
-    "sql-tautology": "' or '1'='1",
-    "sql-statement": "x'); DROP TABLE oauthtoken; --",
-    "like-percent": "100%",
-    "like-underscore": "a_b",
-    "unicode": "Zoë 山田 ✓ 🚀",
-    "whitespace": " \t padded\nline ",
-    "semicolon-comment": "a;b -- c /* d */",
-}
 
 
 def _every_field(value: str, expiry: str = "1767225600000") -> dict[str, str]:

@@ -13,15 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tokenstore_conformance.fakezoho import TOKEN_PATH, FakeZoho, now_ms
-from tokenstore_conformance.flow import (
-    CLIENT_ID,
-    CLIENT_SECRET,
-    REDIRECT_URL,
-    Flow,
-    describe_requests,
-    loopback_no_proxy,
-)
+from tokenstore_conformance.records import TokenRecord
 from tokenstore_conformance.sdk import (
     OAuthToken,
     SDKException,
@@ -32,7 +24,15 @@ from tokenstore_conformance.sdk import (
     sdk_finds_user_name,
     sdk_retries_unknown_id,
 )
-from tokenstore_conformance.tokens import TokenRecord
+from tokenstore_conformance.sdkflow.fakezoho import FakeZoho, now_ms
+from tokenstore_conformance.sdkflow.flow import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    REDIRECT_URL,
+    Flow,
+    describe_requests,
+    loopback_no_proxy,
+)
 
 clause = pytest.mark.clause
 
@@ -55,10 +55,6 @@ def flow(token_store, store_factory, tmp_path_factory, monkeypatch) -> Iterator[
         yield Flow(zoho, token_store, tmp_path_factory.mktemp("sdk"), sdk_log, store_factory)
 
 
-def _token_requests_since(flow: Flow, mark: int):
-    return [r for r in flow.zoho.since(mark) if r.path == TOKEN_PATH]
-
-
 def _only_record(flow: Flow, store=None) -> TokenRecord:
     records = flow.records(store)
     assert len(records) == 1, f"expected exactly one record, found {len(records)}: {records}{flow.log_note()}"
@@ -76,19 +72,6 @@ def _only_record_of(flow: Flow, user, store=None) -> TokenRecord:
 
 def _is_expiry(value: object) -> bool:
     return isinstance(value, str) and value.isdigit()
-
-
-def _call_uses(flow: Flow, expected: str) -> None:
-    """Make one CRM call and check it carried ``expected``, naming whose token it carried instead."""
-    used = flow.api_call().access_token
-    if used != expected:
-        owner = flow.zoho.user_of_access_token(used)
-        whose = f"{owner.email}'s" if owner else "an unknown"
-        issued = [i.access_token for i in flow.zoho.issued]
-        raise AssertionError(
-            f"the CRM call carried {whose} access token {used!r}, expected {expected!r} "
-            f"(issued so far: {issued}){flow.log_note()}"
-        )
 
 
 @clause("FLOW-LOGIN")
@@ -120,7 +103,7 @@ def test_a_first_login_exchanges_the_grant_code_once_and_stores_one_record(flow)
     assert _is_expiry(record.expires_in), f"expires_in {record.expires_in!r} is not a string of digits"
     assert before + LIFETIME * 1000 <= int(record.expires_in) <= after + LIFETIME * 1000
 
-    _call_uses(flow, issued.access_token)
+    flow.assert_call_uses(issued.access_token)
     assert len(flow.zoho.token_requests()) == 1, describe_requests(flow.zoho.requests)
 
 
@@ -148,9 +131,9 @@ def test_a_restart_uses_the_stored_token_without_a_token_request(flow, how):
         again = OAuthToken(user_signature=UserSignature(flow.user_name(flow.alice) or flow.alice.email))
     mark = flow.zoho.mark()
     flow.initialize(again)
-    _call_uses(flow, stored.access_token)
+    flow.assert_call_uses(stored.access_token)
 
-    requests = _token_requests_since(flow, mark)
+    requests = flow.token_requests_since(mark)
     assert requests == [], f"the restart made token requests: {describe_requests(requests)}{flow.log_note()}"
     assert flow.records() == [stored]
 
@@ -167,7 +150,7 @@ def test_an_expired_token_is_refreshed_once_and_updated_in_place(flow):
 
     mark = flow.zoho.mark()
     flow.initialize(flow.grant_token_again(first.get_grant_token()))
-    requests = _token_requests_since(flow, mark)
+    requests = flow.token_requests_since(mark)
     assert [(r.grant_type, r.form.get("refresh_token"), r.form.get("client_id")) for r in requests] == [
         ("refresh_token", before.refresh_token, CLIENT_ID)
     ], f"{describe_requests(requests)}{flow.log_note()}"
@@ -179,11 +162,11 @@ def test_an_expired_token_is_refreshed_once_and_updated_in_place(flow):
     )
     assert _is_expiry(after.expires_in), f"expires_in {after.expires_in!r} is not a string of digits"
     assert int(after.expires_in) > now_ms(), f"the stored expiry {after.expires_in} is not the new one"
-    _call_uses(flow, new_access)
+    flow.assert_call_uses(new_access)
 
     mark = flow.zoho.mark()
     flow.initialize(flow.grant_token_again(first.get_grant_token()))
-    requests = _token_requests_since(flow, mark)
+    requests = flow.token_requests_since(mark)
     assert requests == [], f"the refreshed token was not kept: {describe_requests(requests)}{flow.log_note()}"
 
 
@@ -203,21 +186,21 @@ def test_two_users_keep_their_own_tokens_while_the_sdk_switches_between_them(flo
 
     mark = flow.zoho.mark()
     flow.switch_user(OAuthToken(id=alice.id))
-    _call_uses(flow, alice.access_token)
-    assert _token_requests_since(flow, mark) == []
+    flow.assert_call_uses(alice.access_token)
+    assert flow.token_requests_since(mark) == []
 
     flow.switch_user(OAuthToken(id=bob.id))
-    requests = _token_requests_since(flow, mark)
+    requests = flow.token_requests_since(mark)
     assert [(r.grant_type, r.form.get("refresh_token")) for r in requests] == [
         ("refresh_token", bob.refresh_token)
     ], f"{describe_requests(requests)}{flow.log_note()}"
     bob_access = flow.zoho.issued[-1].access_token
-    _call_uses(flow, bob_access)
+    flow.assert_call_uses(bob_access)
 
     mark = flow.zoho.mark()
     flow.switch_user(flow.grant_token_again(alice_login.get_grant_token()))
-    _call_uses(flow, alice.access_token)
-    assert _token_requests_since(flow, mark) == []
+    flow.assert_call_uses(alice.access_token)
+    assert flow.token_requests_since(mark) == []
 
     records = {r.id: r for r in flow.records()}
     assert records == {
@@ -239,12 +222,12 @@ def test_a_new_instance_resumes_the_session_without_a_new_login(flow, store_fact
     second = store_factory()
     mark = flow.zoho.mark()
     flow.initialize(flow.grant_token_again(first.get_grant_token()), store=second)
-    requests = _token_requests_since(flow, mark)
+    requests = flow.token_requests_since(mark)
     assert [(r.grant_type, r.form.get("refresh_token")) for r in requests] == [
         ("refresh_token", saved.refresh_token)
     ], f"a new instance did not find the saved token: {describe_requests(requests)}{flow.log_note()}"
     new_access = flow.zoho.issued[-1].access_token
-    _call_uses(flow, new_access)
+    flow.assert_call_uses(new_access)
     refreshed = _only_record(flow)
     assert refreshed == saved.replace(access_token=new_access, expires_in=refreshed.expires_in), (
         "the first instance does not see what the second one saved"
@@ -253,8 +236,8 @@ def test_a_new_instance_resumes_the_session_without_a_new_login(flow, store_fact
     third = store_factory()
     mark = flow.zoho.mark()
     flow.initialize(OAuthToken(id=saved.id), store=third)
-    _call_uses(flow, new_access)
-    assert _token_requests_since(flow, mark) == []
+    flow.assert_call_uses(new_access)
+    assert flow.token_requests_since(mark) == []
 
 
 @clause("FLOW-REMOVE")
@@ -294,19 +277,19 @@ def test_a_start_with_a_removed_id_finds_nothing(flow):
         # find_token_by_id misses, so get_token logs in with the new grant code
         # and saves under the id the application holds.
         flow.initialize(again)
-        requests = _token_requests_since(flow, mark)
+        requests = flow.token_requests_since(mark)
         assert [(r.grant_type, r.form.get("code")) for r in requests] == [
             ("authorization_code", again.get_grant_token())
         ], describe_requests(requests)
         record = _only_record(flow)
         assert (record.id, record.access_token) == (removed.id, flow.zoho.issued[-1].access_token)
-        _call_uses(flow, record.access_token)
+        flow.assert_call_uses(record.access_token)
     else:
         # SDK 5.0 to 7.0 cannot handle the None from find_token_by_id: get_token fails.
         error = flow.try_initialize(again)
         name = " ".join(sdk_distribution())
         assert isinstance(error, SDKException), f"{name}: expected SDKException, got {error!r}"
-        assert _token_requests_since(flow, mark) == []
+        assert flow.token_requests_since(mark) == []
         assert flow.records() == []
 
 
@@ -329,7 +312,7 @@ def test_revoke_posts_the_refresh_token_of_the_record_with_that_id(flow):
     assert sent == [bob.refresh_token], f"revoke({bob.id!r}) sent {sent}{flow.log_note()}"
     assert revoked is True
     assert flow.zoho.revoked == [bob.refresh_token]
-    assert _token_requests_since(flow, mark) == []
+    assert flow.token_requests_since(mark) == []
     assert sorted(flow.records(), key=lambda r: r.id) == sorted([alice, bob], key=lambda r: r.id)
 
 
@@ -354,5 +337,5 @@ def test_a_refused_refresh_leaves_the_stored_token_as_it_was(flow):
     mark = flow.zoho.mark()
     error = flow.try_initialize(flow.grant_token_again(first.get_grant_token()))
     assert isinstance(error, SDKException), f"expected SDKException from the refused refresh, got {error!r}"
-    assert [r.grant_type for r in _token_requests_since(flow, mark)] == ["refresh_token"]
+    assert [r.grant_type for r in flow.token_requests_since(mark)] == ["refresh_token"]
     assert flow.records() == before

@@ -14,33 +14,13 @@ from collections.abc import Callable
 
 from hypothesis import strategies as st
 
-from .checks import CLIENT
-
-HOSTILE = (
-    "O'Brien",
-    'say "hi"',
-    "C:\\tokens\\new\\",
-    "' or '1'='1",
-    "x'); DROP TABLE oauthtoken; --",
-    "100%",
-    "a_b",
-    "Zoë 山田 ✓ 🚀",
-    " \t padded\nline ",
-    "a;b -- c /* d */",
-    "NULL",
-    "None",
-)
-
-# Characters that trip stores up: quoting, escaping, LIKE wildcards, SQL comments,
-# whitespace that gets trimmed, letters that change length or meaning when
-# case-folded or normalised, and characters outside the basic plane.
-HOSTILE_CHARACTERS = "'\"\\%_;- \t\néße\u0301İ山🚀\x7f"
+from ..records import API_DOMAIN, CLIENT, HOSTILE, HOSTILE_CHARACTERS, REDIRECT_URL
 
 
 def texts() -> st.SearchStrategy[str]:
     """Non-empty strings, hostile ones included (empty strings are left out: they are not lookup keys)."""
     return st.one_of(
-        st.sampled_from(HOSTILE),
+        st.sampled_from(tuple(HOSTILE.values())),
         st.text(st.sampled_from(HOSTILE_CHARACTERS + "ab1"), min_size=1, max_size=8),
         st.builds(lambda char, size: char * size, st.sampled_from("xé'%"), st.integers(1000, 2000)),
     )
@@ -90,12 +70,12 @@ def expiries() -> st.SearchStrategy[str]:
 
 def api_domains() -> st.SearchStrategy[str]:
     return st.sampled_from(
-        ("https://www.zohoapis.com", "https://www.zohoapis.eu", "http://127.0.0.1:9", *HOSTILE)
+        ("https://www.zohoapis.com", "https://www.zohoapis.eu", API_DOMAIN, *HOSTILE.values())
     )
 
 
 def redirect_urls() -> st.SearchStrategy[str | None]:
-    return st.sampled_from((None, "https://app.example.test/oauth/callback", *HOSTILE))
+    return st.sampled_from((None, REDIRECT_URL, *HOSTILE.values()))
 
 
 def caller_ids() -> st.SearchStrategy[str]:

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from .sdk import TokenStore
+from ..sdk import TokenStore
 
 T = TypeVar("T")
 

@@ -10,10 +10,7 @@ implementation raises ``Undefined`` instead of being given an answer.
 
 from __future__ import annotations
 
-from .tokens import FIELD_NAMES, TokenRecord, sort_records
-
-# The lookup keys in the contract's order of precedence, the id first.
-KEYS = ("id", "user_name", "access_token", "grant_token", "refresh_token")
+from ..records import FIELD_NAMES, KEY_ORDER, TokenRecord, credentials_fit, sort_records
 
 
 class Undefined(Exception):
@@ -21,16 +18,16 @@ class Undefined(Exception):
 
 
 def lookup_key(token: TokenRecord) -> tuple[str, str] | None:
-    """The (field, value) that decides a token's record when its id names none."""
-    if token.user_name:
-        return "user_name", token.user_name
-    credentials = (token.client_id, token.client_secret)
-    if token.access_token and credentials == (None, None):
-        return "access_token", token.access_token
-    if token.grant_token and None not in credentials:
-        return "grant_token", token.grant_token
-    if token.refresh_token:
-        return "refresh_token", token.refresh_token
+    """The (field, value) that decides a token's record when its id names none.
+
+    A refresh token whose credentials do not fit is still returned, as the
+    last resort a store might use; ``TokenModel.match`` then calls the case
+    implementation-defined instead of predicting an insert.
+    """
+    for key in KEY_ORDER[1:]:
+        value = getattr(token, key.field)
+        if value and (credentials_fit(key, token) or key is KEY_ORDER[-1]):
+            return key.field, value
     return None
 
 

@@ -6,10 +6,10 @@ from collections import defaultdict
 
 import pytest
 
-from . import __version__
+from .. import __version__
+from ..records import TokenRecord, explain_difference
 from .clauses import CLAUSES, Clause
-from .spec import StoreSpec
-from .tokens import TokenRecord, explain_difference
+from .settings import Settings
 
 OUTCOME_ORDER = ("failed", "passed", "skipped")
 TESTED = "tokenstore_clauses"
@@ -55,23 +55,19 @@ def violated_clauses(exc: BaseException) -> list[str]:
 class ClauseReport:
     """Collects per-clause outcomes for every store and prints them as one table."""
 
-    def __init__(self, config: pytest.Config, specs: list[StoreSpec]) -> None:
-        self.config = config
-        self.specs = [s.spec for s in specs]
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.specs = settings.spec_names
         self.outcomes: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
         # (clause, spec) -> the clauses a failing test names as violated (the lifecycle test does)
         self.violated: dict[tuple[str, str], list[str]] = defaultdict(list)
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:
-        from .profiles import header
-        from .sdk import sdk_distribution
+        from ..sdk import sdk_distribution
 
         name, version = sdk_distribution()
-        return [
-            f"tokenstore: {', '.join(self.specs)}",
-            f"tokenstore SDK: {name} {version}; tokenstore-conformance {__version__}",
-            header(config),
-        ]
+        first, *rest = self.settings.header()
+        return [first, f"tokenstore SDK: {name} {version}; tokenstore-conformance {__version__}", *rest]
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         # Kept in user_properties, which travel with each report, so that the
@@ -81,7 +77,7 @@ class ClauseReport:
             callspec = getattr(item, "callspec", None)
             spec = callspec.params.get("store_spec") if callspec else None
             if ids and spec is not None:
-                item.user_properties.append((TESTED, (spec.spec, tuple(ids))))
+                item.user_properties.append((TESTED, (spec.name, tuple(ids))))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):

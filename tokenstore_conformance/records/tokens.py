@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
-from .sdk import OAuthToken, SDKException, UserSignature
+from ..sdk import OAuthToken, SDKException, UserSignature
 
 FIELD_NAMES = (
     "id",

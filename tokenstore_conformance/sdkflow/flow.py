@@ -15,8 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .fakezoho import ORG_ZGID, FakeUser, FakeZoho, LoggedRequest
-from .sdk import (
+from ..records import CLIENT, REDIRECT_URL, TokenRecord, records_of
+from ..sdk import (
     OAuthToken,
     TokenStore,
     UserSignature,
@@ -29,11 +29,10 @@ from .sdk import (
     sdk_switch_user,
     sdk_user_name,
 )
-from .tokens import TokenRecord, records_of
+from .fakezoho import ORG_ZGID, TOKEN_PATH, FakeUser, FakeZoho, LoggedRequest
 
-CLIENT_ID = "1000.FLOWCLIENT0000000000000000000000"
-CLIENT_SECRET = "5b9f0c3e1d7a4f2b8e6c0a9d3f1b7e5c2a8d4f6b0e"
-REDIRECT_URL = "https://app.example.test/oauth/callback"
+CLIENT_ID = CLIENT["client_id"]
+CLIENT_SECRET = CLIENT["client_secret"]
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
@@ -124,6 +123,23 @@ class Flow:
         self.environment = make_environment(zoho.url, zoho.accounts_url, zoho.url + "/content")
         self.alice = zoho.add_user("alice@example.test")
         self.bob = zoho.add_user("bob@example.test")
+
+    # -- what the server saw -------------------------------------------------
+
+    def token_requests_since(self, mark: int) -> list[LoggedRequest]:
+        return [r for r in self.zoho.since(mark) if r.path == TOKEN_PATH]
+
+    def assert_call_uses(self, expected: str) -> None:
+        """Make one CRM call and check it carried ``expected``, naming whose token it carried instead."""
+        used = self.api_call().access_token
+        if used != expected:
+            owner = self.zoho.user_of_access_token(used)
+            whose = f"{owner.email}'s" if owner else "an unknown"
+            issued = [i.access_token for i in self.zoho.issued]
+            raise AssertionError(
+                f"the CRM call carried {whose} access token {used!r}, expected {expected!r} "
+                f"(issued so far: {issued}){self.log_note()}"
+            )
 
     # -- tokens as an application builds them -------------------------------
 

@@ -1,14 +1,16 @@
-"""Values and small helpers shared by the contract tests.
+"""Sample values shared by the clause tests, the state machine and the SDK flow, and helpers to save them.
 
 Sample values look like the SDK's real ones (client ids, long access tokens,
 millisecond expiry strings), and several users share one client application
-and other non-key values, as they do in production.
+and other non-key values, as they do in production. The hostile strings are
+the values that break stores which build SQL from strings, trim, fold case or
+treat LIKE wildcards as patterns.
 """
 
 from __future__ import annotations
 
-from .sdk import TokenStore
-from .tokens import TokenRecord, make_token, record_of, records_of, sort_records
+from ..sdk import OAuthToken, TokenStore
+from .tokens import TokenRecord, make_token, records_of
 
 CLIENT = {
     "client_id": "1000.K3ZP0GD4TQ7V2XN8C1LW5RYJ6HB9MA",
@@ -17,6 +19,27 @@ CLIENT = {
 REDIRECT_URL = "https://app.example.test/oauth/callback"
 API_DOMAIN = "http://127.0.0.1:9"
 EXPIRY = "1767225600000"
+
+# Each names what it trips; the clause tests use the names as test ids.
+HOSTILE = {
+    "single-quote": "O'Brien",
+    "double-quote": 'say "hi"',
+    "backslash": "C:\\tokens\\new\\",
+    "sql-tautology": "' or '1'='1",
+    "sql-statement": "x'); DROP TABLE oauthtoken; --",
+    "like-percent": "100%",
+    "like-underscore": "a_b",
+    "unicode": "Zoë 山田 ✓ 🚀",
+    "whitespace": " \t padded\nline ",
+    "semicolon-comment": "a;b -- c /* d */",
+    "null-word": "NULL",
+    "none-word": "None",
+}
+
+# Characters that trip stores up: quoting, escaping, LIKE wildcards, SQL comments,
+# whitespace that gets trimmed, letters that change length or meaning when
+# case-folded or normalised, and characters outside the basic plane.
+HOSTILE_CHARACTERS = "'\"\\%_;- \t\néße\u0301İ山🚀\x7f"
 
 
 def user_values(n: int, **overrides: str | None) -> dict[str, str | None]:
@@ -35,30 +58,17 @@ def user_values(n: int, **overrides: str | None) -> dict[str, str | None]:
     return values
 
 
-def save(store: TokenStore, **values: str | None):
+def save(store: TokenStore, **values: str | None) -> OAuthToken:
     """Build a token with these fields, save it, and return the token (now carrying its id)."""
     token = make_token(**values)
     store.save_token(token)
     return token
 
 
-def save_user(store: TokenStore, n: int, **overrides: str | None):
+def save_user(store: TokenStore, n: int, **overrides: str | None) -> OAuthToken:
     return save(store, **user_values(n, **overrides))
 
 
 def stored(store: TokenStore) -> list[TokenRecord]:
     """Every record in the store, as sorted snapshots."""
     return records_of(store.get_tokens())
-
-
-__all__ = [
-    "CLIENT",
-    "make_token",
-    "record_of",
-    "records_of",
-    "save",
-    "save_user",
-    "sort_records",
-    "stored",
-    "user_values",
-]

@@ -1,0 +1,62 @@
+"""Fixtures that hand each contract test fresh stores, and clean up after it.
+
+A fresh store is built for every test, so no test depends on another. The kit
+only ever deletes what it wrote: each test's first store must start empty, and
+the cleanup after the test runs only when that was checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ..sdk import TokenStore
+from ..target.cleanup import empty_store, held_tokens
+from ..target.spec import StoreSpec
+from .collection import collect_contract_file
+from .factory import StoreFactory
+from .settings import SETTINGS_KEY, Settings
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store_spec" in metafunc.fixturenames:
+        specs = metafunc.config.stash[SETTINGS_KEY].specs
+        metafunc.parametrize("store_spec", specs, ids=[s.name for s in specs])
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    return collect_contract_file(file_path, parent)
+
+
+@pytest.fixture
+def tokenstore_settings(request: pytest.FixtureRequest) -> Settings:
+    """The run's resolved settings (stores, timeout, profile, seed, and where each came from)."""
+    return request.config.stash[SETTINGS_KEY]
+
+
+@pytest.fixture
+def store_factory(store_spec: StoreSpec, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreFactory]:
+    """A callable that builds a fresh store of the store under test on every call."""
+    factory = StoreFactory(store_spec, tmp_path_factory)
+    yield factory
+    factory.clean_up()
+
+
+@pytest.fixture
+def token_store(store_factory: StoreFactory, tokenstore_settings: Settings) -> TokenStore:
+    """A fresh, empty store of the store under test; what the test saved is deleted afterwards."""
+    store = store_factory()
+    if tokenstore_settings.allow_existing:
+        empty_store(store)  # the user opted in to losing what the store held
+    else:
+        held = held_tokens(store)
+        if held:
+            pytest.fail(
+                f"the store held {held} token(s) before this test began (an earlier test's cleanup "
+                "failed, or another process writes to it); the kit will not delete them",
+                pytrace=False,
+            )
+    store_factory.owns_contents = True
+    return store

@@ -1,0 +1,61 @@
+"""The names of the kit's options, and which stores a run names: read in every pytest run, so kept light.
+
+Every other module reads an option through these constants, so an option's
+name is spelled once.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shlex
+
+import pytest
+
+from ..lifecycle.profiles import DEFAULT_SEED, RANDOM
+
+STORES = "tokenstore"  # --tokenstore's dest, and the ini key
+STORES_ENV = "TOKENSTORE"
+TIMEOUT = "tokenstore_timeout"
+ALLOW_EXISTING = "tokenstore_allow_existing"
+PROFILE = "tokenstore_profile"
+SEED = "tokenstore_seed"
+WORKER_SEED = "tokenstore_seed"  # the controller's seed, in a pytest-xdist worker's workerinput
+
+DEFAULT_TIMEOUT = 10.0
+
+_DRAWN_SEED = pytest.StashKey[int]()
+
+
+def flag(dest: str) -> str:
+    """The command-line spelling of an option, as the header and messages show it."""
+    return "--" + dest.replace("_", "-")
+
+
+def requested_specs(config: pytest.Config) -> tuple[list[str], str]:
+    """Store SPECs and where they came from, in order of precedence: command line, TOKENSTORE, ini."""
+    if config.getoption(STORES):
+        return list(config.getoption(STORES)), flag(STORES)
+    if os.environ.get(STORES_ENV, "").strip():
+        return shlex.split(os.environ[STORES_ENV]), STORES_ENV
+    specs = list(config.getini(STORES))
+    return specs, f"ini {STORES}"
+
+
+def seed_of(config: pytest.Config) -> tuple[int, bool]:
+    """(the seed of this run, whether it was drawn at random); a drawn seed is drawn once per run.
+
+    A pytest-xdist worker takes the seed its controller drew (``WORKER_SEED``),
+    so every worker tests the sequences the header announced.
+    """
+    option = config.getoption(SEED)
+    if option is None:
+        return DEFAULT_SEED, False
+    if option != RANDOM:
+        return int(option), False
+    from_controller = getattr(config, "workerinput", {}).get(WORKER_SEED)
+    if from_controller is not None:
+        return from_controller, True
+    if _DRAWN_SEED not in config.stash:
+        config.stash[_DRAWN_SEED] = random.SystemRandom().randrange(2**32)
+    return config.stash[_DRAWN_SEED], True

@@ -1,0 +1,83 @@
+"""Running the lifecycle state machine for one store: settings, seed, example database, and the failure shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, Phase, seed, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
+from hypothesis.stateful import run_state_machine_as_test
+
+from .database import PerStoreDatabase
+from .failures import LifecycleStopped, ShrinkingOutOfTime, add_note
+from .machine import LifecycleMachine
+from .profiles import RANDOM, Profile
+from .state import Run, StoreSource
+
+
+def run_lifecycle(
+    source: StoreSource,
+    profile: Profile,
+    chosen_seed: int,
+    drawn: bool,
+    allow_existing: bool,
+    rerun_command: str,
+    database_dir: Path | None = None,
+) -> None:
+    """Run the state machine against the source's store; raise the failure with the command that reruns it.
+
+    A fixed seed reproduces anywhere, so nothing is read from or written to
+    the example database; a drawn seed also replays what earlier random runs
+    of this store found, under the store's own key, in ``database_dir``.
+    """
+    database = None
+    if drawn and database_dir is not None:
+        database = PerStoreDatabase(DirectoryBasedExampleDatabase(str(database_dir)), source.name)
+    run = Run(source, allow_existing, profile.shrink_seconds)
+
+    @seed(chosen_seed)
+    def machine() -> LifecycleMachine:
+        return LifecycleMachine(run)
+
+    chosen = settings(
+        max_examples=profile.max_examples,
+        stateful_step_count=profile.steps,
+        deadline=None,
+        derandomize=False,
+        database=database,
+        report_multiple_bugs=False,
+        phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink),
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        print_blob=False,
+    )
+    try:
+        run_state_machine_as_test(machine, settings=chosen)
+    except BaseException as exc:
+        if run.stop is None:
+            if isinstance(exc, Exception):
+                add_note(exc, _rerun(rerun_command, database))
+            raise
+    rerun = _rerun(rerun_command, database)
+    if isinstance(run.stop, ShrinkingOutOfTime) and run.shortest is not None:
+        story, failure = run.shortest
+        steps = "\n".join(f"  {line}" for line in story)
+        add_note(
+            failure,
+            f"Shrinking stopped after {profile.shrink_seconds:g}s (the {profile.name} profile's limit); "
+            f"the shortest failing sequence found:\n{steps}",
+        )
+        add_note(failure, rerun)
+        raise failure from None
+    if run.stop is not None:
+        raise LifecycleStopped(f"{run.stop}\n\n{rerun}")
+
+
+def _rerun(command: str, database: PerStoreDatabase | None) -> str:
+    text = f"Run this sequence again with:\n  {command}"
+    if database is not None and database.replayed:
+        text += (
+            f"\n(this run first replayed {database.replayed} example(s) that earlier random runs saved; "
+            f"if the command above passes, the failure is one of them: run with --tokenstore-seed="
+            f"{RANDOM} again, which replays them first)"
+        )
+    return text

@@ -1,0 +1,56 @@
+"""Token records and sample data: the bottom layer every other part of the kit reads.
+
+Imports only the SDK import point (``tokenstore_conformance.sdk``).
+"""
+
+from .keys import FIND_BY, KEY_BY_FIELD, KEY_ORDER, KEYS, SAVE_BY, Contest, Key, contests, credentials_fit
+from .samples import (
+    API_DOMAIN,
+    CLIENT,
+    EXPIRY,
+    HOSTILE,
+    HOSTILE_CHARACTERS,
+    REDIRECT_URL,
+    save,
+    save_user,
+    stored,
+    user_values,
+)
+from .tokens import (
+    FIELD_NAMES,
+    TokenRecord,
+    explain_difference,
+    make_token,
+    record_of,
+    records_of,
+    sort_records,
+)
+
+__all__ = [
+    "API_DOMAIN",
+    "CLIENT",
+    "EXPIRY",
+    "FIELD_NAMES",
+    "FIND_BY",
+    "HOSTILE",
+    "HOSTILE_CHARACTERS",
+    "KEYS",
+    "KEY_BY_FIELD",
+    "KEY_ORDER",
+    "REDIRECT_URL",
+    "SAVE_BY",
+    "Contest",
+    "Key",
+    "contests",
+    "TokenRecord",
+    "credentials_fit",
+    "explain_difference",
+    "make_token",
+    "record_of",
+    "records_of",
+    "save",
+    "save_user",
+    "sort_records",
+    "stored",
+    "user_values",
+]

@@ -1,0 +1,186 @@
+"""Turning a SPEC string (``MODULE:ATTR``) into something that builds stores.
+
+Every way a SPEC can be wrong ends in ``SpecError`` with one line that names
+the problem and what to do, because the person reading it is setting up CI,
+not debugging the kit. Nothing here depends on pytest: the plugin, the
+command line and child processes of the concurrency checks all load SPECs
+the same way.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..sdk import TokenStore
+from .timeouts import StoreTimeout, call_with_timeout
+
+EXAMPLE = "reference_stores.sqlite_store:SQLiteTokenStore"
+PERSISTENT_ATTRIBUTE = "tokenstore_persistent"
+CONCURRENCY_ATTRIBUTE = "tokenstore_concurrency"
+CONCURRENCY_LEVELS = ("none", "threads", "processes")
+DEFAULT_CONCURRENCY = "threads"
+
+
+class SpecError(Exception):
+    """A SPEC that cannot be loaded; the message is one line meant for the user."""
+
+
+class StoreBuildError(Exception):
+    """A store could not be built; the message is one line meant for the user."""
+
+
+@dataclass
+class BuiltStore:
+    """A store and, for a generator factory, the generator whose rest is the store's teardown."""
+
+    store: TokenStore
+    teardown: Generator[object, None, None] | None = None
+
+    def close(self) -> None:
+        """Run the factory's code after ``yield``; a second call does nothing."""
+        generator, self.teardown = self.teardown, None
+        if generator is None:
+            return
+        try:
+            next(generator)
+        except StopIteration:
+            return
+        generator.close()
+        raise StoreBuildError("the store factory yielded more than once; a factory yields exactly one store")
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """A resolved SPEC: what to call to get a fresh store, and how to call it."""
+
+    name: str  # the SPEC as the user wrote it
+    target: Callable[..., object]
+    wants_tmp_path: bool
+    timeout: float
+
+    def build(self, tmp_path: Callable[[], Path]) -> BuiltStore:
+        """Build a fresh store; ``tmp_path`` is called only if the factory asks for one."""
+        kwargs = {"tmp_path": tmp_path()} if self.wants_tmp_path else {}
+        try:
+            made = call_with_timeout(self.timeout, self._make, **kwargs)
+        except StoreTimeout:
+            raise StoreBuildError(
+                f"building store {self.name!r} did not finish within {self.timeout:g}s; "
+                "check that its constructor does not wait on a server or a lock "
+                "(or raise --tokenstore-timeout)"
+            ) from None
+        except StoreBuildError:
+            raise
+        except Exception as exc:
+            raise StoreBuildError(
+                f"building store {self.name!r} raised {type(exc).__name__}: {exc}; "
+                "fix the constructor or point --tokenstore at a factory that builds it"
+            ) from exc
+        if not isinstance(made.store, TokenStore):
+            made.close()
+            raise StoreBuildError(
+                f"{self.name!r} returned {type(made.store).__name__}, not a TokenStore; "
+                "the factory must return (or yield) an instance of a TokenStore subclass"
+            )
+        return made
+
+    def _make(self, **kwargs: object) -> BuiltStore:
+        made = self.target(**kwargs)
+        if not inspect.isgenerator(made):
+            return BuiltStore(made)
+        try:
+            return BuiltStore(next(made), made)
+        except StopIteration:
+            raise StoreBuildError(
+                f"store factory {self.name!r} returned without yielding a store; yield exactly one"
+            ) from None
+
+    def persistent(self, store: object) -> bool:
+        """Whether instances share storage by design (``tokenstore_persistent``; default False)."""
+        value = self._declared(store, PERSISTENT_ATTRIBUTE)
+        return False if value is None else bool(value)
+
+    def concurrency(self, store: object) -> str:
+        """The declared ``tokenstore_concurrency``: "none", "threads" (the default) or "processes"."""
+        value = self._declared(store, CONCURRENCY_ATTRIBUTE)
+        if value is None:
+            return DEFAULT_CONCURRENCY
+        if value not in CONCURRENCY_LEVELS:
+            raise StoreBuildError(
+                f"store {self.name!r} declares {CONCURRENCY_ATTRIBUTE} = {value!r}; "
+                f"use one of {', '.join(repr(level) for level in CONCURRENCY_LEVELS)}"
+            )
+        return value
+
+    def _declared(self, store: object, attribute: str) -> object:
+        for holder in (store, self.target):
+            value = getattr(holder, attribute, None)
+            if value is not None:
+                return value
+        return None
+
+
+def load_spec(spec: str, timeout: float) -> StoreSpec:
+    """Resolve ``module:attribute`` into a StoreSpec, or raise SpecError."""
+    module_name, sep, attribute = spec.partition(":")
+    if not sep or not module_name or not attribute:
+        raise SpecError(f"--tokenstore {spec!r}: expected MODULE:ATTRIBUTE, for example {EXAMPLE}")
+    module = _import(spec, module_name)
+    target: object = module
+    for part in attribute.split("."):
+        try:
+            target = getattr(target, part)
+        except AttributeError:
+            raise SpecError(
+                f"--tokenstore {spec!r}: module {module_name!r} has no attribute {attribute!r}; "
+                "check the name after the colon"
+            ) from None
+    if inspect.isclass(target):
+        if not issubclass(target, TokenStore):
+            raise SpecError(
+                f"--tokenstore {spec!r}: class {target.__name__} is not a subclass of TokenStore; "
+                "subclass zohocrmsdk's TokenStore or point at a factory function"
+            )
+        if inspect.isabstract(target):
+            missing = ", ".join(sorted(target.__abstractmethods__))
+            raise SpecError(f"--tokenstore {spec!r}: class {target.__name__} does not implement {missing}")
+    elif not callable(target):
+        raise SpecError(
+            f"--tokenstore {spec!r}: {attribute} is a {type(target).__name__}, "
+            "neither a TokenStore subclass nor a factory callable"
+        )
+    return StoreSpec(spec, target, _wants_tmp_path(target), timeout)
+
+
+def _import(spec: str, module_name: str) -> object:
+    # Like ``python -m pytest``: a store module in the directory the kit was
+    # started from is importable without installing it.
+    cwd = str(Path.cwd())
+    if cwd not in sys.path:
+        sys.path.append(cwd)
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
+            raise SpecError(
+                f"--tokenstore {spec!r}: no module named {module_name!r}; "
+                "install it or run pytest from the directory that holds it"
+            ) from None
+        raise SpecError(f"--tokenstore {spec!r}: importing {module_name!r} failed: {exc}") from None
+    except Exception as exc:
+        raise SpecError(
+            f"--tokenstore {spec!r}: importing {module_name!r} raised {type(exc).__name__}: {exc}"
+        ) from None
+
+
+def _wants_tmp_path(target: Callable[..., object]) -> bool:
+    try:
+        parameters = inspect.signature(target).parameters
+    except (TypeError, ValueError):
+        return False
+    return "tmp_path" in parameters
