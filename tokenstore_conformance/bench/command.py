@@ -38,11 +38,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "Exit codes: 0 done, 1 a store failed, 2 usage error, 4 a store was not empty.",
     )
     parser.add_argument(
-        "specs", nargs="+", metavar="SPEC", help="[LABEL=]MODULE:ATTRIBUTE, as for --tokenstore (a class or factory)"
+        "specs",
+        nargs="+",
+        metavar="SPEC",
+        help="[LABEL=]MODULE:ATTRIBUTE, as for --tokenstore (a class or factory)",
     )
-    parser.add_argument("--sizes", type=sizes_list, default=[100, 1000, 10000], help="store sizes N (default 100,1000,10000)")
+    parser.add_argument(
+        "--sizes", type=sizes_list, default=[100, 1000, 10000], help="store sizes N (default 100,1000,10000)"
+    )
     parser.add_argument("--repeat", type=positive, default=5, help="timed rounds per size (default 5)")
-    parser.add_argument("--batch", type=positive, default=100, help="calls of each operation per round (default 100)")
+    parser.add_argument(
+        "--batch", type=positive, default=100, help="calls of each operation per round (default 100)"
+    )
     parser.add_argument(
         "--max-size",
         action="append",
@@ -52,7 +59,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="write the results as CSV")
-    parser.add_argument("--plot", type=Path, metavar="FILE.png", help="draw cost against N (needs matplotlib)")
+    parser.add_argument(
+        "--plot", type=Path, metavar="FILE.png", help="draw cost against N (needs matplotlib)"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress on stderr")
     parser.set_defaults(run=run)
 
@@ -61,7 +70,9 @@ def sizes_list(text: str) -> list[int]:
     try:
         sizes = [int(part) for part in text.split(",") if part.strip()]
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: give sizes as comma-separated numbers, e.g. 100,1000") from None
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give sizes as comma-separated numbers, e.g. 100,1000"
+        ) from None
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError(f"{text!r}: sizes must be whole numbers of at least 1")
     return sorted(set(sizes))
@@ -150,7 +161,9 @@ def _targets(specs: Sequence[str]) -> list[Target]:
     labels = [t.label for t in targets]
     duplicates = sorted({label for label in labels if labels.count(label) > 1})
     if duplicates:
-        raise BenchUsageError(f"more than one store is called {duplicates[0]!r}; give each a label (LABEL=SPEC)")
+        raise BenchUsageError(
+            f"more than one store is called {duplicates[0]!r}; give each a label (LABEL=SPEC)"
+        )
     return targets
 
 

@@ -1,4 +1,4 @@
-"""Turning a SPEC into stores to measure: the bench's only contact with the kit's SPEC loader.
+"""Turning a SPEC into stores to measure, with the kit's own SPEC loader.
 
 A SPEC is ``MODULE:ATTRIBUTE`` as for ``--tokenstore``, optionally prefixed by
 a label for the tables (``before=mypkg.stores:make_store``). Every store is
@@ -8,7 +8,6 @@ starts from an empty store.
 
 from __future__ import annotations
 
-import inspect
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..sdk import TokenStore
+from ..target.spec import SpecError, StoreBuildError, StoreSpec, load_spec
 
 BUILD_TIMEOUT = 60.0  # seconds for one store constructor; stores may create files or schemas
 
@@ -39,7 +39,7 @@ class Target:
 
     label: str
     spec: str
-    loaded: object
+    loaded: StoreSpec
 
 
 def load_target(text: str) -> Target:
@@ -47,14 +47,10 @@ def load_target(text: str) -> Target:
     label, sep, spec = text.partition("=")
     if not sep:
         label, spec = "", text
-    # The kit's loader; it moves to tokenstore_conformance.target.spec (raising SpecError).
-    from ..spec import load_spec
-
     try:
         loaded = load_spec(spec, BUILD_TIMEOUT)
-    except Exception as exc:  # pytest.UsageError today, SpecError later: both carry one line
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise BenchUsageError(message.replace("--tokenstore ", "SPEC ", 1)) from None
+    except SpecError as exc:
+        raise BenchUsageError(str(exc).replace("--tokenstore ", "SPEC ", 1)) from None
     return Target(label or spec.rpartition(":")[2], spec, loaded)
 
 
@@ -62,33 +58,20 @@ def load_target(text: str) -> Target:
 def open_store(target: Target, directory: Path) -> Iterator[TokenStore]:
     """Build a store (in ``directory`` if its factory takes ``tmp_path``), yield it, then release it.
 
-    A generator factory is advanced once to get the store and closed afterwards,
-    so its code after ``yield`` runs; a store with a ``close()`` method is closed.
+    A generator factory's code after ``yield`` runs afterwards, and a store
+    with a ``close()`` method is closed, so no connection outlives its size.
     """
-    spec = target.loaded
-    if inspect.isgeneratorfunction(spec.target):
-        generator = spec.target(**({"tmp_path": directory} if spec.wants_tmp_path else {}))
-        try:
-            store = next(generator)
-        except Exception as exc:
-            raise BenchUsageError(f"SPEC {target.spec!r}: the factory raised {type(exc).__name__}: {exc}")
-        if not isinstance(store, TokenStore):
-            generator.close()
-            raise BenchUsageError(f"SPEC {target.spec!r}: the factory yielded {type(store).__name__}, not a TokenStore")
-    else:
-        generator = None
-        try:
-            store = spec.build(lambda: directory)
-        except Exception as exc:  # StoreBuildError: one line already
-            raise BenchUsageError(str(exc).splitlines()[0]) from None
     try:
-        yield store
+        built = target.loaded.build(lambda: directory)
+    except StoreBuildError as exc:
+        raise BenchUsageError(str(exc)) from None
+    try:
+        yield built.store
     finally:
-        close = getattr(store, "close", None)
+        close = getattr(built.store, "close", None)
         if callable(close):
             close()
-        if generator is not None:
-            generator.close()
+        built.close()
 
 
 @contextmanager

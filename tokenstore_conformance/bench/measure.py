@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from time import perf_counter_ns
 
+from ..records import record_of
 from ..sdk import TokenStore
-from ..tokens import record_of
 from .loading import StoreFailed
 from .progress import Progress
 from .workload import Workload, by_access_token, by_user_name, user_name
@@ -69,13 +69,16 @@ class SizeRun:
         self.progress.start(f"{self.label} N={self.size:,}", self.size + repeat)
         gc.collect()
         gc.freeze()  # the kit's and the SDK's own objects: later collections need not walk them
-        self._insert(self.size, self.timings["fill"], advance=True)
-        self._check_count(self.size)
-        self._round(min(batch, WARM_UP), keep=False)
-        for _ in range(repeat):
-            self._round(batch, keep=True)
-            self.progress.advance(1)
-        self._check_count(self.size)
+        try:
+            self._insert(self.size, self.timings["fill"], advance=True)
+            self._check_count(self.size)
+            self._round(min(batch, WARM_UP), keep=False)
+            for _ in range(repeat):
+                self._round(batch, keep=True)
+                self.progress.advance(1)
+            self._check_count(self.size)
+        finally:
+            gc.unfreeze()
         self.progress.finish()
         return {op: summarise(op, timings) for op, timings in self.timings.items()}
 
@@ -86,14 +89,22 @@ class SizeRun:
         self._time(sink["save_update"], self.store.save_token, [self.workload.refresh(u) for u in users])
         users = self.workload.pick(batch)
         found = self._time(sink["find_user"], self.store.find_token, [by_user_name(u) for u in users])
-        self._expect("find_token by user name", [t and _name(t) for t in found], [user_name(u) for u in users])
+        self._expect(
+            "find_token by user name", [t and _name(t) for t in found], [user_name(u) for u in users]
+        )
         users = self.workload.pick(batch)
         found = self._time(
-            sink["find_access"], self.store.find_token, [by_access_token(self.workload.access[u]) for u in users]
+            sink["find_access"],
+            self.store.find_token,
+            [by_access_token(self.workload.access[u]) for u in users],
         )
-        self._expect("find_token by access token", [t and _name(t) for t in found], [user_name(u) for u in users])
+        self._expect(
+            "find_token by access token", [t and _name(t) for t in found], [user_name(u) for u in users]
+        )
         users = self.workload.pick(batch)
-        found = self._time(sink["find_id"], self.store.find_token_by_id, [self.workload.ids[u] for u in users])
+        found = self._time(
+            sink["find_id"], self.store.find_token_by_id, [self.workload.ids[u] for u in users]
+        )
         self._expect("find_token_by_id", [t and _name(t) for t in found], [user_name(u) for u in users])
         calls = max(2, min(batch, GET_TOKENS_BUDGET // self.size))
         listed = self._time(sink["get_tokens"], lambda _: self.store.get_tokens(), [None] * calls)

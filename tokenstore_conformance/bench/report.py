@@ -101,7 +101,9 @@ def format_table(rows: Sequence[Row], stores: Sequence[str], sizes: Sequence[int
                     line.append(f"{format_micros(row.p50_us)} / {format_micros(row.p99_us)}")
             body.append(line)
         widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
-        lines.append("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths))))
+        lines.append(
+            "  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(header, widths)))
+        )
         lines.extend(
             "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths)))
             for line in body

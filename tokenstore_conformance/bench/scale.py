@@ -14,6 +14,7 @@ import argparse
 import gc
 import statistics
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from time import perf_counter_ns
 
@@ -115,7 +116,9 @@ def measure_scale(
     )
 
 
-def _one_after_the_other(sized: _Sized, small: int, large: int, batches: int, batch_size: int) -> ScaleFigures:
+def _one_after_the_other(
+    sized: _Sized, small: int, large: int, batches: int, batch_size: int
+) -> ScaleFigures:
     for _ in range(batches):
         sized.batch(batch_size)
     at_small = (statistics.median(sized.find), statistics.median(sized.update))
@@ -129,7 +132,14 @@ def _one_after_the_other(sized: _Sized, small: int, large: int, batches: int, ba
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m tokenstore_conformance.bench.scale SPEC [--runs N]``: the ratio, run after run."""
-    from .loading import BenchUsageError, load_target, open_store, scratch_directory
+    from .loading import (
+        BenchUsageError,
+        StoreRefused,
+        load_target,
+        open_store,
+        refuse_if_not_empty,
+        scratch_directory,
+    )
 
     parser = argparse.ArgumentParser(prog="python -m tokenstore_conformance.bench.scale")
     parser.add_argument("spec", metavar="SPEC")
@@ -140,17 +150,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         target = load_target(args.spec)
+        refuse_if_not_empty(target)
     except BenchUsageError as exc:
         parser.exit(2, f"scale: error: {exc}\n")
+    except StoreRefused as exc:
+        parser.exit(4, f"scale: error: {exc}\n")
     over = 0
     for run in range(1, args.runs + 1):
-        with scratch_directory() as a, scratch_directory() as b:
-            directories = iter((a, b))
-            with open_store(target, next(directories)) as one, open_store(target, next(directories)) as two:
-                stores = iter((one, two))
-                figures = measure_scale(lambda: next(stores), args.small, args.large, seed=run)
-                one.delete_tokens()
-                two.delete_tokens()
+        with ExitStack() as stack:
+            built = [
+                stack.enter_context(open_store(target, stack.enter_context(scratch_directory())))
+                for _ in range(2)
+            ]
+            figures = measure_scale(list(built).pop, args.small, args.large, seed=run)
+            for store in built:  # a store without tmp_path may keep its tokens between instances
+                store.delete_tokens()
         worst = max(figures.find_ratio, figures.update_ratio)
         over += worst > args.limit
         print(

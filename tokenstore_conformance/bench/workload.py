@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+from ..records import make_token
 from ..sdk import OAuthToken
-from ..tokens import make_token
 
 CLIENT_ID = "1000.BENCHCLIENT0000000000000000000000"
 CLIENT_SECRET = "bench" + "0" * 37
