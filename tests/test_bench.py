@@ -39,6 +39,11 @@ def test_the_bench_writes_json_csv_and_png_for_every_store_operation_and_size(tm
     assert document["kit_version"] == __version__
     assert document["settings"]["sizes"] == [10, 20]
     assert document["settings"]["stores"] == {"list": LIST, "memory": MEMORY}
+    floors = document["settings"]["raw_select_us"]
+    assert [sorted(floors[when]) for when in ("before", "after")] == [
+        ["sqlite_memory", "sqlite_wal_file"]
+    ] * 2
+    assert min(v for when in floors.values() for v in when.values()) > 0
     results = document["results"]
     expected = {("list", op, size) for op in OPS for size in (10, 20)} | {("memory", op, 10) for op in OPS}
     assert {(r["store"], r["op"], r["size"]) for r in results} == expected
@@ -66,6 +71,7 @@ def test_the_bench_writes_json_csv_and_png_for_every_store_operation_and_size(tm
     assert "N = 10" in run.stdout
     assert "N = 20" in run.stdout
     assert "memory: sizes above 10 skipped (--max-size)" in run.stdout
+    assert "raw sqlite3 indexed SELECT of one row, in this run" in run.stdout
     assert run.stdout.count("find by user name") == 2
 
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .baseline import raw_select_us
 from .loading import (
     BenchUsageError,
     StoreFailed,
@@ -108,18 +109,28 @@ def _run(args: argparse.Namespace) -> int:
     for target in targets:
         refuse_if_not_empty(target)
     progress = Progress(enabled=not args.quiet)
+    with scratch_directory() as directory:
+        floor = [raw_select_us(directory)]
     rows: list[Row] = []
     for size in args.sizes:
         for target in targets:  # stores take turns at each size, so load on the machine is shared
             if size <= caps.get(target.label, size):
                 rows += measure(target, size, args.repeat, args.batch, progress)
+    with scratch_directory() as directory:
+        floor.append(raw_select_us(directory))
     labels = [t.label for t in targets]
     print(format_table(rows, labels, args.sizes))
+    print(
+        "raw sqlite3 indexed SELECT of one row, in this run (before / after the stores): "
+        f"{floor[0]['sqlite_wal_file']:.2f} / {floor[1]['sqlite_wal_file']:.2f} us on a WAL file, "
+        f"{floor[0]['sqlite_memory']:.2f} / {floor[1]['sqlite_memory']:.2f} us in :memory:"
+    )
     skipped = {label: cap for label, cap in caps.items() if cap < max(args.sizes)}
     for label, cap in skipped.items():
         print(f"{label}: sizes above {cap:,} skipped (--max-size)")
     settings = {"sizes": args.sizes, "repeat": args.repeat, "batch": args.batch, "max_size": skipped}
     settings["stores"] = {t.label: t.spec for t in targets}
+    settings["raw_select_us"] = {"before": floor[0], "after": floor[1]}
     if args.json is not None:
         write_json(args.json, rows, settings)
     if args.csv is not None:
