@@ -13,6 +13,10 @@ from .sql import SQLTokenStore
 # PRAGMA takes no parameters, so the two accepted settings are spelled out here.
 SYNCHRONOUS = {"NORMAL": "PRAGMA synchronous = NORMAL", "FULL": "PRAGMA synchronous = FULL"}
 MMAP = "PRAGMA mmap_size = 268435456"  # up to 256 MiB of the file mapped, far more than 100,000 tokens
+# A checkpoint copies the WAL into the database file and flushes both to the disk. At SQLite's
+# default, every 1,000 pages (about 140 new logins), saving 5,000 logins took a third longer than
+# at every 4,000 pages; the price is a -wal file of up to 16 MiB.
+CHECKPOINT = "PRAGMA wal_autocheckpoint = 4000"
 
 # Bumped in every forked child before it runs any code of its own. Comparing it costs nothing,
 # where comparing os.getpid() would be a system call on every operation.
@@ -106,6 +110,7 @@ class SQLiteTokenStore(SQLTokenStore):
             self.path, isolation_level=None, timeout=30, check_same_thread=False, factory=_Connection
         )
         connection.execute(self._synchronous)
+        connection.execute(CHECKPOINT).fetchone()
         # Read pages through the operating system's cache, shared by every connection and process,
         # instead of copying them into each connection's own small cache: lookups in a large file
         # cost no more than in a small one.

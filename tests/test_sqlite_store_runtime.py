@@ -39,11 +39,12 @@ def test_the_wal_and_shm_files_are_owner_only_like_the_database(tmp_path, umask)
     store.close()
 
 
-def test_the_file_is_in_wal_mode_with_the_chosen_synchronous_setting(tmp_path):
+def test_the_file_is_in_wal_mode_with_the_chosen_synchronous_and_checkpoint_settings(tmp_path):
     store = SQLiteTokenStore(tmp_path / "tokens.db")
     connection = store._db()
     assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert connection.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+    assert connection.execute("PRAGMA wal_autocheckpoint").fetchone() == (4000,)
     full = SQLiteTokenStore(tmp_path / "tokens.db", synchronous="FULL")
     assert full._db().execute("PRAGMA synchronous").fetchone() == (2,)
     with pytest.raises(ValueError, match="synchronous must be one of"):
