@@ -135,6 +135,14 @@ def test_bad_options_exit_2(argv, capsys):
     assert "error:" in capsys.readouterr().err
 
 
+def test_an_output_file_in_a_missing_directory_is_refused_before_measuring(capsys, tmp_path):
+    assert main(["bench", LIST, "--sizes", "5", "--csv", str(tmp_path / "nowhere" / "r.csv")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert "nowhere does not exist; create it first" in captured.err
+
+
 def test_two_stores_with_one_label_are_refused(capsys):
     assert main(["bench", f"a={LIST}", f"a={MEMORY}", "--sizes", "5"]) == 2
     assert "more than one store is called 'a'" in capsys.readouterr().err

@@ -104,6 +104,12 @@ def _run(args: argparse.Namespace) -> int:
         from .plot import require_matplotlib
 
         require_matplotlib()
+    for option in ("json", "csv", "plot"):
+        path = getattr(args, option)
+        if path is not None and not path.parent.is_dir():
+            raise BenchUsageError(
+                f"--{option} {path}: the directory {path.parent} does not exist; create it first"
+            )
     targets = _targets(args.specs)
     caps = _caps(args.max_size, targets)
     for target in targets:
