@@ -3,9 +3,11 @@
 One timing at 500 tokens against one at 5,000 says little when other
 processes share the CPU: a burst during either decides the ratio. Here two
 stores, one filled to each size, are measured in alternation, in many short
-batches, the order flipping every batch, and each figure is the median of its
-batches: a burst spoils a few batches of both sizes, not the median of one.
-Garbage collection is held off while a batch is timed.
+batches, the order flipping every batch. The ratio is the median, over the
+pairs of batches, of large / small: the two batches of a pair run within
+milliseconds of each other, so a burst or a slow drift of the machine's
+speed weighs on both and cancels out, and the median drops the pairs a burst
+split. Garbage collection is held off while a batch is timed.
 """
 
 from __future__ import annotations
@@ -32,15 +34,9 @@ class ScaleFigures:
     find_large_ns: float
     update_small_ns: float
     update_large_ns: float
+    find_ratio: float  # median over pairs of batches of large / small
+    update_ratio: float
     interleaved: bool  # False when the two stores shared storage and were measured one after the other
-
-    @property
-    def find_ratio(self) -> float:
-        return self.find_large_ns / self.find_small_ns
-
-    @property
-    def update_ratio(self) -> float:
-        return self.update_large_ns / self.update_small_ns
 
 
 class _Sized:
@@ -112,6 +108,8 @@ def measure_scale(
         statistics.median(second.find),
         statistics.median(first.update),
         statistics.median(second.update),
+        find_ratio=statistics.median(b / a for a, b in zip(first.find, second.find)),
+        update_ratio=statistics.median(b / a for a, b in zip(first.update, second.update)),
         interleaved=True,
     )
 
@@ -127,7 +125,17 @@ def _one_after_the_other(
     for _ in range(batches):
         sized.batch(batch_size)
     find_large, update_large = statistics.median(sized.find), statistics.median(sized.update)
-    return ScaleFigures(small, large, at_small[0], find_large, at_small[1], update_large, interleaved=False)
+    return ScaleFigures(
+        small,
+        large,
+        at_small[0],
+        find_large,
+        at_small[1],
+        update_large,
+        find_ratio=find_large / at_small[0],
+        update_ratio=update_large / at_small[1],
+        interleaved=False,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
