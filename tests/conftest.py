@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["pytester"]
+pytest_plugins = ["pytester", "servers"]
 
 TESTS_DIR = Path(__file__).parent
 TABLE_ROW = re.compile(r"^(?P<clause>[A-Z][A-Z0-9-]+)\s+(?P<level>MUST|SHOULD|\?)\s+(?P<cells>.+)$")
@@ -56,10 +56,9 @@ def run_kit(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("PYTHONPATH", str(TESTS_DIR))
     monkeypatch.delenv("TOKENSTORE", raising=False)
 
-    def run(*args: str, timeout: float = 600) -> KitRun:
-        result = pytester.runpytest_subprocess(
-            *args, "-p", "no:cacheprovider", "-p", "no:randomly", timeout=timeout
-        )
+    def run(*args: str, timeout: float = 600, cache: bool = False) -> KitRun:
+        plugins = ("-p", "no:randomly") if cache else ("-p", "no:cacheprovider", "-p", "no:randomly")
+        result = pytester.runpytest_subprocess(*args, *plugins, timeout=timeout)
         return KitRun(result)
 
     return run

@@ -144,16 +144,27 @@ def test_pytest_xdist_workers_use_the_seed_the_header_shows(run_kit):
     assert f"--tokenstore-seed={seed[1]}" in _rerun_command(run)
 
 
-def test_random_runs_replay_a_stores_saved_failures_under_its_own_key(run_kit):
-    # The default profile keeps an example database even where Hypothesis detects CI.
-    args = ("-k", "test_lifecycle", "--tokenstore-seed=random", "--hypothesis-profile=default")
-    first = run_kit(f"--tokenstore={QUICK_FAILURE}", *args)
+def test_random_runs_replay_a_stores_saved_failures_under_its_own_key(run_kit, pytester):
+    # The default profile keeps an example database even where Hypothesis detects CI; the
+    # database lives in pytest's cache, which run_kit turns off and this test turns back on.
+    args = (
+        "-k",
+        "test_lifecycle",
+        "--tokenstore-seed=random",
+        "--hypothesis-profile=default",
+        "-p",
+        "cacheprovider",
+    )
+    first = run_kit(f"--tokenstore={QUICK_FAILURE}", *args, cache=True)
     assert "replayed" not in first.stdout, first
-    again = run_kit(f"--tokenstore={QUICK_FAILURE}", *args)
+    again = run_kit(f"--tokenstore={QUICK_FAILURE}", *args, cache=True)
     assert "this run first replayed" in again.stdout, again
-    other = run_kit("--tokenstore=sequence_stores.save_after_find:Store", *args)
+    other = run_kit("--tokenstore=sequence_stores.save_after_find:Store", *args, cache=True)
     assert other.ret == pytest.ExitCode.TESTS_FAILED, other
     assert "replayed" not in other.stdout, other
+    # Nothing of Hypothesis's lands in the working directory: the examples are in pytest's cache.
+    assert not (pytester.path / ".hypothesis").exists()
+    assert list((pytester.path / ".pytest_cache" / "d" / "tokenstore-lifecycle" / "examples").iterdir())
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,12 @@ from tokenstore_conformance.lifecycle.runner import run_lifecycle
 
 
 @pytest.mark.clause("LIFECYCLE")
-def test_lifecycle_sequences_agree_with_the_model(store_factory, tokenstore_settings, request):
+def test_lifecycle_sequences_agree_with_the_model(store_factory, tokenstore_settings, request, tmp_path):
     settings = tokenstore_settings
-    # Examples that random seeds found are kept under pytest's cache, not in the working directory.
+    # Hypothesis keeps its files under pytest's cache (where random seeds keep what they find,
+    # for the next random run), or in the test's temporary directory without the cache plugin.
     cache = getattr(request.config, "cache", None)
-    database_dir = cache.mkdir("tokenstore-lifecycle") if cache is not None else None
+    storage = cache.mkdir("tokenstore-lifecycle") if cache is not None else tmp_path
     try:
         run_lifecycle(
             store_factory,
@@ -27,7 +28,8 @@ def test_lifecycle_sequences_agree_with_the_model(store_factory, tokenstore_sett
             settings.drawn,
             settings.allow_existing,
             settings.rerun_command(store_factory.name),
-            database_dir,
+            storage,
+            keep_examples=cache is not None,
         )
     except LifecycleStopped as exc:
         pytest.fail(str(exc), pytrace=False)

@@ -46,6 +46,7 @@ class CheckedSteps(RuleBasedStateMachine):
         self.seen: dict[str, TokenRecord] = {}  # the last state of every record ever stored, by id
         self.history: dict[str, list[str]] = {key: [] for key in KEYS}  # every key value ever stored
         self.serial = 0
+        self.inserts = 0  # records inserted so far, which is what a store that numbers its records counts
         self.step_clauses: tuple[str, ...] = ("GET-EMPTY",)
         self.story: list[str] = []
         self.store = self._open_first()
@@ -246,6 +247,7 @@ class CheckedSteps(RuleBasedStateMachine):
                     f"save_token gave a new record the id {assigned!r} of a stored record",
                 )
             self._say(f"  the store gave it the id {assigned!r}")
+        self.inserts += rid is None
         rid = self.model.save(asked, assigned)
         self._remember(rid)
         self._scribble([token], "save_token")
@@ -254,6 +256,19 @@ class CheckedSteps(RuleBasedStateMachine):
     def _held_token(self, rid: str) -> OAuthToken:
         """A copy of the token the SDK holds for the record (its last stored state, even if deleted since)."""
         return make_token(**vars(self.model.records.get(rid) or self.seen[rid]))
+
+    def _query(self, key: str, value: str, app: dict[str, str]) -> dict[str, str]:
+        """A lookup by one key; grant and refresh tokens travel with client credentials.
+
+        Whether those credentials must match the record's is left to the
+        store (IMPL-CLIENT-ID), so a lookup that can hit carries the record's own.
+        """
+        if key not in ("grant_token", "refresh_token"):
+            return {key: value}
+        owner = next((r for r in self.model.records.values() if getattr(r, key) == value), None)
+        if owner is not None and None not in (owner.client_id, owner.client_secret):
+            app = {"client_id": owner.client_id, "client_secret": owner.client_secret}
+        return {key: value, **app}
 
     def _compare_by_id(self, rid: str, found: object) -> None:
         expected = self.model.records.get(rid)

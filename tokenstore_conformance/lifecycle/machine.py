@@ -151,13 +151,19 @@ class LifecycleMachine(CheckedSteps):
     @rule(
         target=records,
         chosen=values.caller_ids(),
+        ahead=st.none() | st.integers(1, 3),
         user=users,
         app=values.client_apps(),
         text=values.token_texts(),
         expiry=values.expiries(),
     )
-    def login_with_chosen_id(self, chosen: str, user: str, app: dict, text: str, expiry: str) -> str:
-        """A token built with an id of the application's choosing."""
+    def login_with_chosen_id(
+        self, chosen: str, ahead: int | None, user: str, app: dict, text: str, expiry: str
+    ) -> str:
+        """A token built with an id of the application's choosing; ``ahead`` picks a number a store
+        that numbers its records would hand out soon (the count of inserts so far, plus ``ahead``)."""
+        if ahead is not None:
+            chosen = str(self.inserts + ahead)
         return self._login_with_id(chosen, user, app, text, expiry, "the SDK starts with an id of its own")
 
     @rule(
@@ -217,19 +223,6 @@ class LifecycleMachine(CheckedSteps):
         self._save(self._held_token(record), f"an unchanged copy of {record!r} is saved again")
 
     # --- rules: lookups ----------------------------------------------------------
-
-    def _query(self, key: str, value: str, app: dict[str, str]) -> dict[str, str]:
-        """A lookup by one key; grant and refresh tokens travel with client credentials.
-
-        Whether those credentials must match the record's is left to the
-        store (IMPL-CLIENT-ID), so a lookup that can hit carries the record's own.
-        """
-        if key not in ("grant_token", "refresh_token"):
-            return {key: value}
-        owner = next((r for r in self.model.records.values() if getattr(r, key) == value), None)
-        if owner is not None and None not in (owner.client_id, owner.client_secret):
-            app = {"client_id": owner.client_id, "client_secret": owner.client_secret}
-        return {key: value, **app}
 
     @rule(
         record=records,

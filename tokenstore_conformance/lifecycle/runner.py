@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from hypothesis import HealthCheck, Phase, seed, settings
+from hypothesis import HealthCheck, Phase, configuration, seed, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis.stateful import run_state_machine_as_test
 
@@ -22,17 +24,20 @@ def run_lifecycle(
     drawn: bool,
     allow_existing: bool,
     rerun_command: str,
-    database_dir: Path | None = None,
+    storage: Path,
+    keep_examples: bool,
 ) -> None:
     """Run the state machine against the source's store; raise the failure with the command that reruns it.
 
     A fixed seed reproduces anywhere, so nothing is read from or written to
     the example database; a drawn seed also replays what earlier random runs
-    of this store found, under the store's own key, in ``database_dir``.
+    of this store found, under the store's own key, when ``keep_examples``.
+    Whatever Hypothesis writes (its example database, its cache of constants)
+    goes to ``storage``, never to a ``.hypothesis`` folder in the working directory.
     """
     database = None
-    if drawn and database_dir is not None:
-        database = PerStoreDatabase(DirectoryBasedExampleDatabase(str(database_dir)), source.name)
+    if drawn and keep_examples:
+        database = PerStoreDatabase(DirectoryBasedExampleDatabase(str(storage / "examples")), source.name)
     run = Run(source, allow_existing, profile.shrink_seconds)
 
     @seed(chosen_seed)
@@ -51,7 +56,8 @@ def run_lifecycle(
         print_blob=False,
     )
     try:
-        run_state_machine_as_test(machine, settings=chosen)
+        with _hypothesis_home(storage):
+            run_state_machine_as_test(machine, settings=chosen)
     except BaseException as exc:
         if run.stop is None:
             if isinstance(exc, Exception):
@@ -70,6 +76,17 @@ def run_lifecycle(
         raise failure from None
     if run.stop is not None:
         raise LifecycleStopped(f"{run.stop}\n\n{rerun}")
+
+
+@contextmanager
+def _hypothesis_home(storage: Path) -> Iterator[None]:
+    """Point Hypothesis's storage at ``storage`` for the run, and back at what it was afterwards."""
+    previous = getattr(configuration, "__hypothesis_home_directory", None)
+    configuration.set_hypothesis_home_dir(storage)
+    try:
+        yield
+    finally:
+        configuration.set_hypothesis_home_dir(previous)
 
 
 def _rerun(command: str, database: PerStoreDatabase | None) -> str:
