@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from .sql import SQLTokenStore
 
@@ -21,11 +19,14 @@ class InMemoryTokenStore(SQLTokenStore):
     """
 
     def __init__(self) -> None:
-        self._lock = threading.RLock()
-        self._db = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        self._guard = threading.RLock()
+        self._connection = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         self._create_schema()
 
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            yield self._db
+    def _db(self) -> sqlite3.Connection:
+        return self._connection
+
+    def close(self) -> None:
+        """Close the connection; the tokens are gone with it."""
+        with self._guard:
+            self._connection.close()

@@ -94,19 +94,22 @@ def fill_token(token: OAuthToken, row: Sequence[str | None]) -> OAuthToken:
         token.set_id(row[0])
     if token.get_user_signature() is None and row[1] is not None:
         token.set_user_signature(UserSignature(row[1]))
-    setters = (
-        (token.get_client_id, token.set_client_id, row[2]),
-        (token.get_client_secret, token.set_client_secret, row[3]),
-        (token.get_refresh_token, token.set_refresh_token, row[4]),
-        (token.get_access_token, token.set_access_token, row[5]),
-        (token.get_grant_token, token.set_grant_token, row[6]),
-        (token.get_expires_in, token.set_expires_in, row[7]),
-        (token.get_redirect_url, token.set_redirect_url, row[8]),
-        (token.get_api_domain, token.set_api_domain, row[9]),
-    )
-    for getter, setter, value in setters:
-        if getter() is None:
-            setter(value)
+    if token.get_client_id() is None:
+        token.set_client_id(row[2])
+    if token.get_client_secret() is None:
+        token.set_client_secret(row[3])
+    if token.get_refresh_token() is None:
+        token.set_refresh_token(row[4])
+    if token.get_access_token() is None:
+        token.set_access_token(row[5])
+    if token.get_grant_token() is None:
+        token.set_grant_token(row[6])
+    if token.get_expires_in() is None:
+        token.set_expires_in(row[7])
+    if token.get_redirect_url() is None:
+        token.set_redirect_url(row[8])
+    if token.get_api_domain() is None:
+        token.set_api_domain(row[9])
     return token
 
 

@@ -17,7 +17,7 @@ MAX_LINES = 350
 LAYERS = {
     "plugin": 6,
     "cli": 6,
-    "__main__": 6,
+    "__main__": 7,  # runs cli
     "contract": 5,
     "harness": 4,
     "lifecycle": 3,
