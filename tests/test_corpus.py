@@ -33,7 +33,7 @@ BROKEN_CHUNK = 20
 CORRECT_CHUNK = 6  # these run the lifecycle test too, which takes seconds per store
 # The lifecycle test shrinks every failure it finds, which takes up to minutes per
 # broken store; it runs on the correct stores, where it must pass.
-WITHOUT_LIFECYCLE = ("-k", "not test_lifecycle")
+WITHOUT_LIFECYCLE = ("-k", "not test_lifecycle and not test_lookups_and_updates_cost")
 REFUSAL = "get_tokens() raised"
 
 
@@ -104,7 +104,14 @@ GROUPS = [
         (*QUIET, *WITHOUT_LIFECYCLE, "--tokenstore-allow-existing"),
     ),
     *(Group(f"refusal-{s.name}", (s,), ("-q", "--collect-only")) for s in REFUSED),
-    *_chunks(CORRECT, "correct", CORRECT_CHUNK, ("-q", "--tb=short", "-rf")),
+    # SCALE is left out here: it measures speed, not correctness, and an unusual correct store may
+    # scan; tests/test_reference_stores.py shows it warning on a scan and passing on an index.
+    *_chunks(
+        CORRECT,
+        "correct",
+        CORRECT_CHUNK,
+        ("-q", "--tb=short", "-rf", "-k", "not test_lookups_and_updates_cost"),
+    ),
 ]
 
 
@@ -213,7 +220,8 @@ def test_every_clause_has_a_broken_store():
     The lifecycle and SDK-flow clauses have fault corpora of their own.
     """
     covered = {cid for s in BROKEN for cid in s.expected}
-    assert {cid for cid in CLAUSES if not ALLOWED_COLLATERAL.match(cid)} - covered == set()
+    # SCALE's catch is the list reference store (tests/test_reference_stores.py).
+    assert {cid for cid in CLAUSES if not ALLOWED_COLLATERAL.match(cid)} - covered == {"SCALE"}
 
 
 def test_the_corpus_is_big_enough():
@@ -271,7 +279,7 @@ def test_correct_store_passes_every_clause(corpus_run, record_property, store):
     run = corpus_run(group)
     verdicts = run.verdicts(index) if f"[{index + 1}] {store.spec}" in run.stdout else {}
     failed = sorted(cid for cid, verdict in verdicts.items() if verdict not in ("passed", "not applicable"))
-    unreported = sorted(set(CLAUSES) - set(verdicts))
+    unreported = sorted(set(CLAUSES) - set(verdicts) - {"SCALE"})
     record_property("corpus_verdict", "false alarm" if failed or unreported else "passed")
     _column(run, store, index)
     assert failed == [], f"false alarm on {store.spec}: {failed}\n{_failing_tests(run, store)}"

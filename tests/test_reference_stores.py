@@ -22,3 +22,5 @@ def test_reference_store_passes_every_clause(run_kit, spec):
     assert not run.failed_clauses(), run
     assert set(CLAUSES) <= set(verdicts), f"clauses missing from the table: {set(CLAUSES) - set(verdicts)}"
     assert f"{spec}: " in run.stdout
+    # The list store scans by design (its docstring says why and what it costs): SCALE warns there.
+    assert verdicts["SCALE"] == ("warned" if spec.endswith(":ListTokenStore") else "passed"), run
