@@ -20,6 +20,7 @@ class SQLiteTokenStore(SQLTokenStore):
 
     # Two instances over one file see the same tokens: that is the point of a file.
     tokenstore_persistent = True
+    tokenstore_concurrency = "processes"
 
     def __init__(self, path: str | os.PathLike[str] = "zohooauth.db") -> None:
         self.path = os.fspath(path)

@@ -1,0 +1,108 @@
+"""Roles only process checks use: field updates, lookups across instances, the crash victim."""
+
+from __future__ import annotations
+
+from . import plans
+from .roles import MAX_VIOLATIONS, _error, save, snapshot
+from .target import make_token
+
+# PROC-UPDATE: which fields each of the two writers owns (the other's are None in its tokens).
+OWNED = {
+    "access": ("access_token", "expires_in"),
+    "refresh": ("refresh_token",),
+}
+
+
+def owned_values(side: str, worker: int, n: int) -> dict[str, str]:
+    """The values of the n-th update of one writer: only the fields it owns."""
+    if side == "access":
+        return {
+            "access_token": f"1000.access.upd{worker}.{n}",
+            "expires_in": str(plans.EXPIRY_BASE + 10**9 + n),
+        }
+    return {"refresh_token": f"1000.refresh.upd{worker}.{n}"}
+
+
+def update_field(store, calls, args: dict, emit=None) -> dict:
+    """Update only this writer's fields of one record, again and again, checking they stay as written.
+
+    Before each update the writer reads the record by id: its own fields must
+    still hold what its last update wrote, since only it writes them. A store
+    that loses an update shows it here at once, not only in the final record.
+    """
+    name, record_id, side, worker = args["name"], args["id"], args["side"], args["worker"]
+    who = f"process {worker} (updating {', '.join(OWNED[side])})"
+    last: dict[str, str] | None = None
+    violations: list[dict] = []
+    errors: list[str] = []
+    for n in range(args["count"]):
+        if last is not None:
+            try:
+                with calls.active(f"find_token_by_id({record_id}) in {who}"):
+                    found = store.find_token_by_id(record_id)
+                record = plans.from_json(plans.snapshot(found)) if found is not None else None
+            except Exception as exc:
+                errors.append(f"find_token_by_id raised {_error(exc)}")
+                record = None
+            if record is not None:
+                now = {field: getattr(record, field) for field in last}
+                if now != last and len(violations) < MAX_VIOLATIONS:
+                    violations.append({"expected": last, "found": now, "after": n})
+        values = owned_values(side, worker, n)
+        token = make_token(
+            user_name=name, client_id=plans.CLIENT_ID, client_secret=plans.CLIENT_SECRET, **values
+        )
+        try:
+            with calls.active(f"save_token({name}) in {who}"):
+                store.save_token(token)
+            last = values
+        except Exception as exc:
+            errors.append(f"save_token raised {_error(exc)}")
+    return {"last": last, "violations": violations, "errors": errors[:MAX_VIOLATIONS]}
+
+
+def lookups(store, calls, args: dict, emit=None) -> dict:
+    """Look users up by user name and by id with this instance, and list every record."""
+    answers: dict[str, object] = {}
+    for name in args["names"]:
+        try:
+            with calls.active(f"find_token({name})"):
+                found = store.find_token(make_token(user_name=name))
+            answers[f"find_token({name})"] = plans.snapshot(found) if found is not None else None
+        except Exception as exc:
+            answers[f"find_token({name})"] = {"error": _error(exc)}
+    for record_id in args["ids"]:
+        try:
+            with calls.active(f"find_token_by_id({record_id})"):
+                found = store.find_token_by_id(record_id)
+            answers[f"find_token_by_id({record_id})"] = plans.snapshot(found) if found is not None else None
+        except Exception as exc:
+            answers[f"find_token_by_id({record_id})"] = {"error": _error(exc)}
+    answers["get_tokens()"] = snapshot(store, calls)
+    return answers
+
+
+def save_versions(store, calls, args: dict, emit=None) -> list:
+    """Save the given (user, serial) versions one after another."""
+    return [
+        save(store, calls, name, serial, f"process {args['worker']}") for name, serial in args["versions"]
+    ]
+
+
+def save_forever(store, calls, args: dict, emit) -> None:
+    """The crash victim: save versions of a few users in turn, reporting each return, until killed."""
+    names, first = args["names"], args["first_serial"]
+    emit({"saving": True})
+    n = 0
+    while True:
+        entry = save(store, calls, names[n % len(names)], first + n, "the victim process")
+        emit({"returned": entry})
+        n += 1
+
+
+ROLES = {
+    "update_field": update_field,
+    "lookups": lookups,
+    "save_versions": save_versions,
+    "save_forever": save_forever,
+}
