@@ -32,8 +32,9 @@ ALLOWED_COLLATERAL = re.compile(r"^(LIFECYCLE|FLOW-.+)$")
 BROKEN_CHUNK = 20
 CORRECT_CHUNK = 6  # these run the lifecycle test too, which takes seconds per store
 # The lifecycle test shrinks every failure it finds, which takes up to minutes per
-# broken store; it runs on the correct stores, where it must pass.
-WITHOUT_LIFECYCLE = ("-k", "not test_lifecycle")
+# broken store; it runs on the correct stores, where it must pass. The concurrency group
+# has a corpus of its own (test_concurrency_corpus.py); these faults are single-threaded.
+WITHOUT_LIFECYCLE = ("-k", "not test_lifecycle and not test_concurrency")
 REFUSAL = "get_tokens() raised"
 
 

@@ -119,6 +119,9 @@ def _serve(channel: Channel, calls: Calls, store: object, roles: dict) -> None:
         if command is None or command.get("role") == "exit":
             return
         role = roles[command["role"]]
+        delay = command.get("start_at", 0) - time.monotonic()
+        if delay > 0:  # workers of one step sleep until the same moment, then race
+            time.sleep(delay)
         try:
             result = role(store, calls, command.get("args", {}), channel.send)
         except Exception as exc:
@@ -128,5 +131,5 @@ def _serve(channel: Channel, calls: Calls, store: object, roles: dict) -> None:
 
 
 def enable_crash_traces() -> None:
-    """Print the Python stack to stderr if the store kills the interpreter (SIGSEGV and friends)."""
-    faulthandler.enable(file=sys.stderr, all_threads=True)
+    """Print the crashing thread's Python stack to stderr if the store kills the interpreter (SIGSEGV...)."""
+    faulthandler.enable(file=sys.stderr, all_threads=False)

@@ -67,7 +67,7 @@ class Outcome:
     def message(self) -> str:
         lines = [f"{self.headline}:", *(f"  - {p}" for p in self.problems)]
         if self.stderr.strip():
-            lines += ["what the store's processes wrote to stderr (last lines):", self.stderr.rstrip()]
+            lines += ["what the store's processes wrote to stderr:", self.stderr.rstrip()]
         return "\n".join(lines)
 
 
@@ -82,15 +82,15 @@ CHECKS = {
             "CONC-THREADS-DISTINCT",
             "threads",
             "threads-distinct",
-            {"threads": 8, "per_thread": 10},
-            "8 threads saved 10 distinct users each at once",
+            {"threads": 8, "per_thread": 5},
+            "8 threads saved 5 distinct users each at once",
             lambda r: verdicts.distinct(r, "thread"),
         ),
         _check(
             "CONC-THREADS-SAME-USER",
             "threads",
             "threads-same-user",
-            {"threads": 8, "rounds": 10},
+            {"threads": 8, "rounds": 6, "most": 200, "seconds": 0.5},
             "8 threads saved the same user at once",
             lambda r: verdicts.same_user(r, "thread"),
         ),
@@ -98,7 +98,7 @@ CHECKS = {
             "CONC-THREADS-READ",
             "threads",
             "threads-read",
-            {"writers": 2, "readers": 4, "users": 4, "saves": 10, "reads": 150},
+            {"writers": 2, "readers": 4, "users": 4, "saves": 10, "reads": 60, "seconds": 0.5},
             "4 threads looked users up while 2 threads updated them",
             lambda r: verdicts.read(r, "thread", "r", 4),
         ),
@@ -115,7 +115,7 @@ CHECKS = {
             "CONC-PROC-SAME-USER",
             "processes",
             "proc-same-user",
-            {"processes": 8, "rounds": 10},
+            {"processes": 8, "rounds": 6, "most": 100, "seconds": 0.5},
             "8 processes saved the same user at once",
             lambda r: verdicts.same_user(r, "process"),
             persistent=True,
@@ -124,7 +124,7 @@ CHECKS = {
             "CONC-PROC-READ",
             "processes",
             "proc-read",
-            {"writers": 2, "readers": 3, "users": 4, "saves": 10, "reads": 100},
+            {"writers": 2, "readers": 3, "users": 4, "saves": 10, "reads": 60, "seconds": 0.5},
             "3 processes looked users up while 2 processes updated them",
             lambda r: verdicts.read(r, "process", "m", 4),
             persistent=True,
@@ -133,7 +133,7 @@ CHECKS = {
             "CONC-PROC-UPDATE",
             "processes",
             "proc-update",
-            {"pairs": 2, "updates": 15},
+            {"pairs": 2, "updates": 10},
             "2 pairs of processes updated different fields of one record",
             visibility.update,
             persistent=True,

@@ -23,6 +23,7 @@ from pathlib import Path
 # Time for the launcher to start (import the kit and the SDK) on a loaded machine.
 STARTUP_SECONDS = 60.0
 KIT_ROOT = str(Path(__file__).resolve().parents[2])
+STDERR_SHOWN = 3000
 
 
 class LauncherError(Exception):
@@ -93,7 +94,8 @@ class Launcher:
         self._log.seek(mark)
         text = self._log.read().decode("utf-8", "replace")
         self._log.seek(0, os.SEEK_END)
-        return text[-4000:]
+        # The start matters most: the first crash report or traceback says what went wrong.
+        return text if len(text) <= STDERR_SHOWN else text[:STDERR_SHOWN] + "\n[... more error output cut]"
 
     def shutdown(self) -> None:
         """End the launcher and everything it started; safe to call more than once."""

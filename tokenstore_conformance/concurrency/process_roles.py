@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import plans
-from .roles import MAX_VIOLATIONS, _error, save, snapshot
+from .roles import _error, save, snapshot
 from .target import make_token
 
 # PROC-UPDATE: which fields each of the two writers owns (the other's are None in its tokens).
@@ -23,42 +23,35 @@ def owned_values(side: str, worker: int, n: int) -> dict[str, str]:
     return {"refresh_token": f"1000.refresh.upd{worker}.{n}"}
 
 
-def update_field(store, calls, args: dict, emit=None) -> dict:
-    """Update only this writer's fields of one record, again and again, checking they stay as written.
+def update_step(store, calls, args: dict, emit=None) -> dict:
+    """One round of a writer that updates only its own fields of one record.
 
-    Before each update the writer reads the record by id: its own fields must
-    still hold what its last update wrote, since only it writes them. A store
-    that loses an update shows it here at once, not only in the final record.
+    First it reads the record back by id: its own fields must still hold what
+    its last update wrote (``last``), since only it writes them. Then it saves
+    its next update. All writers of a round start together, so their reads and
+    writes overlap in every round.
     """
-    name, record_id, side, worker = args["name"], args["id"], args["side"], args["worker"]
+    name, record_id, side, worker, last = args["name"], args["id"], args["side"], args["worker"], args["last"]
     who = f"process {worker} (updating {', '.join(OWNED[side])})"
-    last: dict[str, str] | None = None
-    violations: list[dict] = []
-    errors: list[str] = []
-    for n in range(args["count"]):
-        if last is not None:
-            try:
-                with calls.active(f"find_token_by_id({record_id}) in {who}"):
-                    found = store.find_token_by_id(record_id)
-                record = plans.from_json(plans.snapshot(found)) if found is not None else None
-            except Exception as exc:
-                errors.append(f"find_token_by_id raised {_error(exc)}")
-                record = None
-            if record is not None:
-                now = {field: getattr(record, field) for field in last}
-                if now != last and len(violations) < MAX_VIOLATIONS:
-                    violations.append({"expected": last, "found": now, "after": n})
-        values = owned_values(side, worker, n)
-        token = make_token(
-            user_name=name, client_id=plans.CLIENT_ID, client_secret=plans.CLIENT_SECRET, **values
-        )
+    answer: dict = {"found": None, "saved": None, "error": None}
+    if last is not None:
         try:
-            with calls.active(f"save_token({name}) in {who}"):
-                store.save_token(token)
-            last = values
+            with calls.active(f"find_token_by_id({record_id}) in {who}"):
+                found = store.find_token_by_id(record_id)
+            if found is not None:
+                record = plans.from_json(plans.snapshot(found))
+                answer["found"] = {field: getattr(record, field) for field in last}
         except Exception as exc:
-            errors.append(f"save_token raised {_error(exc)}")
-    return {"last": last, "violations": violations, "errors": errors[:MAX_VIOLATIONS]}
+            answer["error"] = f"find_token_by_id raised {_error(exc)}"
+    values = owned_values(side, worker, args["n"])
+    token = make_token(user_name=name, client_id=plans.CLIENT_ID, client_secret=plans.CLIENT_SECRET, **values)
+    try:
+        with calls.active(f"save_token({name}) in {who}"):
+            store.save_token(token)
+        answer["saved"] = values
+    except Exception as exc:
+        answer["error"] = f"save_token raised {_error(exc)}"
+    return answer
 
 
 def lookups(store, calls, args: dict, emit=None) -> dict:
@@ -101,7 +94,7 @@ def save_forever(store, calls, args: dict, emit) -> None:
 
 
 ROLES = {
-    "update_field": update_field,
+    "update_step": update_step,
     "lookups": lookups,
     "save_versions": save_versions,
     "save_forever": save_forever,

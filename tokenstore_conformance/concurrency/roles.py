@@ -50,9 +50,9 @@ def snapshot(store, calls, args=None, emit=None) -> dict:
         return {"error": _error(exc)}
 
 
-def _in_threads(count: int, body) -> list:
+def _in_threads(count: int, body, action=None) -> list:
     """Run body(index, barrier) in ``count`` threads started together; their results, in order."""
-    barrier = threading.Barrier(count, timeout=BARRIER_TIMEOUT)
+    barrier = threading.Barrier(count, action=action, timeout=BARRIER_TIMEOUT)
     results: list = [None] * count
 
     def run(index: int) -> None:
@@ -67,7 +67,7 @@ def _in_threads(count: int, body) -> list:
     previous = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL)
     try:
-        threads = [threading.Thread(target=run, args=(i,), name=f"writer-{i}") for i in range(count)]
+        threads = [threading.Thread(target=run, args=(i,), name=f"worker-{i}") for i in range(count)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -77,22 +77,37 @@ def _in_threads(count: int, body) -> list:
     return results
 
 
+class Rounds:
+    """Decides, when all threads meet, whether another round runs: at least ``least`` rounds, then
+    more while ``seconds`` have not passed, up to ``most``. A fast store gets many rounds, a slow
+    one its minimum, and the check's length stays bounded either way."""
+
+    def __init__(self, least: int, most: int, seconds: float) -> None:
+        self.least, self.most, self.seconds = least, most, seconds
+        self.started = time.monotonic()
+        self.current = -1
+        self.go = True
+
+    def next(self) -> None:
+        self.current += 1
+        r = self.current
+        self.go = r < self.least or (r < self.most and time.monotonic() - self.started < self.seconds)
+
+
 def threads_distinct(store, calls, args: dict, emit=None) -> dict:
-    """Each thread inserts its own users and updates each once, interleaved: insert k, update k-1."""
+    """Each thread inserts its own users and updates each once; in round k all threads insert
+    their k-th user at the same moment and then update their (k-1)-th."""
     group, per_thread = args["group"], args["per_thread"]
 
-    order = [0]  # user k is inserted, then user k-1 updated: inserts and updates overlap
-    for k in range(1, per_thread):
-        order += [k, k - 1]
-    order.append(per_thread - 1)
-
     def body(t: int, barrier) -> list:
-        barrier.wait()
-        who = f"thread {t}"
-        return [
-            save(store, calls, plans.user(group, t, k), plans.serial_of(t, n), who)
-            for n, k in enumerate(order)
-        ]
+        log, n, who = [], 0, f"thread {t}"
+        for k in range(per_thread + 1):
+            barrier.wait()
+            for target in (k, k - 1):
+                if 0 <= target < per_thread:
+                    log.append(save(store, calls, plans.user(group, t, target), plans.serial_of(t, n), who))
+                    n += 1
+        return log
 
     return {"logs": _in_threads(args["threads"], body), "final": snapshot(store, calls)}
 
@@ -100,23 +115,26 @@ def threads_distinct(store, calls, args: dict, emit=None) -> dict:
 def threads_same_user(store, calls, args: dict, emit=None) -> dict:
     """In every round all threads save their own version of one new user at the same moment."""
     group = args["group"]
+    rounds = Rounds(args["rounds"], args["most"], args["seconds"])
 
     def body(t: int, barrier) -> list:
         log = []
-        for r in range(args["rounds"]):
+        while True:
             barrier.wait()
+            if not rounds.go:
+                return log
+            r = rounds.current
             log.append(save(store, calls, plans.user(group, 0, r), plans.serial_of(t, r), f"thread {t}"))
-        return log
 
-    return {"logs": _in_threads(args["threads"], body), "final": snapshot(store, calls)}
+    return {"logs": _in_threads(args["threads"], body, rounds.next), "final": snapshot(store, calls)}
 
 
 def threads_read(store, calls, args: dict, emit=None) -> dict:
     """Writers update seeded users while readers look them up by user name, by id and in get_tokens.
 
-    Each reader makes a fixed number of lookups; the writers keep saving until
-    every reader is done (and at least ``saves`` times each), so that every
-    lookup overlaps writes.
+    Everyone keeps going until each writer has saved ``saves`` times, each
+    reader has made ``reads`` lookups and ``seconds`` have passed, so that
+    lookups overlap many writes on fast stores and a few on slow ones.
     """
     group, users, writers, readers = args["group"], args["users"], args["writers"], args["readers"]
     names = [plans.user(group, 0, k) for k in range(users)]
@@ -126,32 +144,46 @@ def threads_read(store, calls, args: dict, emit=None) -> dict:
     if any(entry[3] or not entry[2] for entry in seeds):
         return {"seeds": seeds}
     ids = {entry[0]: entry[2] for entry in seeds}
-    pending = [readers]
-    lock = threading.Lock()
-    done = threading.Event()
+    writers_ready, readers_done = Countdown(writers), Countdown(readers)
+    until = time.monotonic() + args["seconds"]
 
     def body(index: int, barrier):
         barrier.wait()
         if index < writers:
+            who = f"writer thread {index}"
             return keep_saving(
-                store, calls, names, index + 1, args["saves"], done.is_set, f"writer thread {index}"
+                store, calls, names, index + 1, args["saves"], readers_done.is_set, who, writers_ready.count
             )
         reader = Reader(store, calls, ids, f"reader thread {index - writers}")
         try:
-            for _ in range(args["reads"]):
+            while reader.reads < args["reads"] or not writers_ready.is_set() or time.monotonic() < until:
                 reader.step()
         finally:
-            with lock:
-                pending[0] -= 1
-                if not pending[0]:
-                    done.set()
+            readers_done.count()
         return reader.report()
 
     results = _in_threads(writers + readers, body)
     return {"seeds": seeds, "writers": results[:writers], "readers": results[writers:]}
 
 
-def keep_saving(store, calls, names: list[str], worker: int, least: int, stop, who: str) -> dict:
+class Countdown(threading.Event):
+    """Set once ``count()`` has been called ``n`` times."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self._left = n
+        self._lock = threading.Lock()
+
+    def count(self) -> None:
+        with self._lock:
+            self._left -= 1
+            if self._left <= 0:
+                self.set()
+
+
+def keep_saving(
+    store, calls, names: list[str], worker: int, least: int, stop, who: str, reached=None
+) -> dict:
     """Save versions of the users in turn, at least ``least`` times and then until ``stop()``.
 
     A short pause after each save leaves the storage idle now and then, as
@@ -164,6 +196,8 @@ def keep_saving(store, calls, names: list[str], worker: int, least: int, stop, w
             time.sleep(WRITER_PAUSE)
         entry = save(store, calls, names[count % len(names)], plans.serial_of(worker, count), who)
         count += 1
+        if count == least and reached is not None:
+            reached()
         if entry[3] and len(errors) < MAX_VIOLATIONS:
             errors.append(entry)
         if count >= plans.STRIDE - 1:
@@ -249,9 +283,10 @@ def save_one(store, calls, args: dict, emit=None) -> list:
 
 
 def read_times(store, calls, args: dict, emit=None) -> dict:
-    """A reader process: a fixed number of lookups."""
+    """A reader process: at least ``reads`` lookups, for at least ``seconds``."""
     reader = Reader(store, calls, args["ids"], f"reader process {args['worker']}")
-    for _ in range(args["reads"]):
+    until = time.monotonic() + args["seconds"]
+    while reader.reads < args["reads"] or time.monotonic() < until:
         reader.step()
     return reader.report()
 

@@ -59,25 +59,16 @@ def threads_distinct(troupe: Troupe, threads: int, per_thread: int) -> dict:
     return result
 
 
-def threads_same_user(troupe: Troupe, threads: int, rounds: int) -> dict:
+def threads_same_user(troupe: Troupe, threads: int, rounds: int, most: int, seconds: float) -> dict:
     (actor,) = _hire(troupe, 1)
-    (result,) = _ask(
-        troupe, [actor], "threads_same_user", {"group": "s", "threads": threads, "rounds": rounds}
-    )
+    args = {"group": "s", "threads": threads, "rounds": rounds, "most": most, "seconds": seconds}
+    (result,) = _ask(troupe, [actor], "threads_same_user", args)
     return result
 
 
-def threads_read(troupe: Troupe, writers: int, readers: int, users: int, saves: int, reads: int) -> dict:
+def threads_read(troupe: Troupe, **params) -> dict:
     (actor,) = _hire(troupe, 1)
-    args = {
-        "group": "r",
-        "writers": writers,
-        "readers": readers,
-        "users": users,
-        "saves": saves,
-        "reads": reads,
-    }
-    (result,) = _ask(troupe, [actor], "threads_read", args)
+    (result,) = _ask(troupe, [actor], "threads_read", dict(params, group="r"))
     return result
 
 
@@ -89,10 +80,14 @@ def proc_distinct(troupe: Troupe, processes: int, per_process: int) -> dict:
     return {"logs": logs, "final": _fresh_snapshot(troupe)}
 
 
-def proc_same_user(troupe: Troupe, processes: int, rounds: int) -> dict:
+def proc_same_user(troupe: Troupe, processes: int, rounds: int, most: int, seconds: float) -> dict:
+    """Rounds as in the thread check: at least ``rounds``, more while ``seconds`` have not passed."""
     actors = _hire(troupe, processes)
     logs: list[list] = [[] for _ in actors]
-    for r in range(rounds):
+    started = time.monotonic()
+    for r in range(most):
+        if r >= rounds and time.monotonic() - started >= seconds:
+            break
         name = plans.user("q", 0, r)
         args = [{"name": name, "serial": plans.serial_of(i, r), "worker": i} for i in range(processes)]
         for i, entry in enumerate(_ask(troupe, actors, "save_one", args)):
@@ -101,7 +96,9 @@ def proc_same_user(troupe: Troupe, processes: int, rounds: int) -> dict:
     return {"logs": logs, "final": _fresh_snapshot(troupe)}
 
 
-def proc_read(troupe: Troupe, writers: int, readers: int, users: int, saves: int, reads: int) -> dict:
+def proc_read(
+    troupe: Troupe, writers: int, readers: int, users: int, saves: int, reads: int, seconds: float
+) -> dict:
     """Writer processes keep updating seeded users until every reader process has made its lookups."""
     actors = _hire(troupe, writers + readers)
     names = [plans.user("m", 0, k) for k in range(users)]
@@ -119,7 +116,7 @@ def proc_read(troupe: Troupe, writers: int, readers: int, users: int, saves: int
         troupe,
         actors[writers:],
         "read_times",
-        [{"worker": r, "ids": ids, "reads": reads} for r in range(readers)],
+        [{"worker": r, "ids": ids, "reads": reads, "seconds": seconds} for r in range(readers)],
     )
     troupe.signal_stop()
     results = _check(troupe.gather(actors[:writers]))
@@ -137,17 +134,28 @@ def proc_update(troupe: Troupe, pairs: int, updates: int) -> dict:
     )
     if any(entry[3] or not entry[2] for entry in seeds):
         return {"seeds": seeds}
-    args = [
-        {
-            "name": names[i // 2],
-            "id": seeds[i // 2][2],
-            "side": ("access", "refresh")[i % 2],
-            "worker": i,
-            "count": updates,
-        }
-        for i in range(2 * pairs)
-    ]
-    writers = _ask(troupe, actors, "update_field", args)
+    writers = [{"last": None, "violations": [], "errors": []} for _ in actors]
+    for n in range(updates):
+        args = [
+            {
+                "name": names[i // 2],
+                "id": seeds[i // 2][2],
+                "side": ("access", "refresh")[i % 2],
+                "worker": i,
+                "n": n,
+                "last": writers[i]["last"],
+            }
+            for i in range(2 * pairs)
+        ]
+        for writer, answer in zip(writers, _ask(troupe, actors, "update_step", args)):
+            if answer["found"] is not None and answer["found"] != writer["last"]:
+                writer["violations"].append(
+                    {"expected": writer["last"], "found": answer["found"], "after": n}
+                )
+            if answer["error"]:
+                writer["errors"].append(answer["error"])
+            if answer["saved"] is not None:
+                writer["last"] = answer["saved"]
     troupe.dismiss(actors)
     return {"seeds": seeds, "writers": writers, "final": _fresh_snapshot(troupe)}
 

@@ -19,6 +19,10 @@ from dataclasses import dataclass, field
 
 from .actor import HUNG_EXIT, Channel, enable_crash_traces, run_actor
 
+# Per actor, the time a step's start is put off so every actor has its command before it begins:
+# actors sleep until the same moment (CLOCK_MONOTONIC is one clock for all processes) and then race.
+START_MARGIN = 0.004
+
 
 class DeadlineExceeded(Exception):
     """Some actors had not answered when the check's deadline passed; they have been killed."""
@@ -107,14 +111,16 @@ class Troupe:
 
     # -- talking ------------------------------------------------------------
     def send(self, actors: list[Actor], role: str, args: list[dict] | dict) -> None:
-        """Send a role to each actor (all sends first, so they start together)."""
+        """Send a role to each actor; all of them start it at the same moment, shortly after."""
+        start_at = time.monotonic() + START_MARGIN * len(actors) if len(actors) > 1 else 0
         for i, actor in enumerate(actors):
             if not actor.alive:
                 continue
             each = args[i] if isinstance(args, list) else args
             actor.doing = role
+            command = {"role": role, "args": each, "start_at": start_at}
             try:
-                os.write(actor.command_fd, (json.dumps({"role": role, "args": each}) + "\n").encode())
+                os.write(actor.command_fd, (json.dumps(command) + "\n").encode())
             except BrokenPipeError:
                 pass  # it died; gather() reports how
 

@@ -24,7 +24,9 @@ class Problems:
         self._kinds: dict[str, list[str]] = {}
 
     def add(self, kind: str, example: str) -> None:
-        self._kinds.setdefault(kind, []).append(example)
+        examples = self._kinds.setdefault(kind, [])
+        if example not in examples:
+            examples.append(example)
 
     def lines(self) -> list[str]:
         out = []
