@@ -21,7 +21,7 @@ from conftest import TESTS_DIR
 from tokenstore_conformance.clauses import CLAUSES
 
 GROUP = ("-k", "test_concurrency", "-q", "--tb=short", "-rf")
-CONCURRENCY = {cid for cid in CLAUSES if cid.startswith(("CONC-", "CRASH-"))}
+CONCURRENCY = {cid for cid in CLAUSES if cid.startswith(("CONC-", "CRASH-"))} | {"FLOW-CONCURRENT-REFRESH"}
 
 
 @dataclass(frozen=True)

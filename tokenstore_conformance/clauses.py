@@ -88,6 +88,7 @@ _CLAUSES = [
     Clause("CONC-PROC-UPDATE", "MUST", "two processes updating different fields of one record at once both keep their update"),
     Clause("CONC-PROC-VISIBLE", "MUST", "an instance sees on its next lookup what another process saved after the instance was built"),
     Clause("CRASH-DURABLE", "MUST", "after a process is killed while saving, a new instance opens the storage and finds every save that returned, whole"),
+    Clause("FLOW-CONCURRENT-REFRESH", "MUST", "worker processes refreshing expired tokens through the SDK at once all succeed and leave one record per user holding a token the server issued"),
 ]
 # fmt: on
 

@@ -84,6 +84,7 @@ class Channel:
 def run_actor(channel: Channel, target: dict, timeout: float) -> None:
     """The body of a forked actor; never returns (the process ends with os._exit)."""
     from .process_roles import ROLES as PROCESS_ROLES
+    from .refresh import ROLES as REFRESH_ROLES
     from .roles import ROLES
 
     code = 0
@@ -100,7 +101,7 @@ def run_actor(channel: Channel, target: dict, timeout: float) -> None:
         else:
             try:
                 channel.send({"ready": True})
-                _serve(channel, calls, store, {**ROLES, **PROCESS_ROLES})
+                _serve(channel, calls, store, {**ROLES, **PROCESS_ROLES, **REFRESH_ROLES})
             finally:
                 with calls.active("closing the store"):
                     manager.__exit__(None, None, None)

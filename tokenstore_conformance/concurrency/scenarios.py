@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 
-from . import plans
+from . import plans, refresh
 from .troupe import Actor, DeadlineExceeded, Troupe
 
 
@@ -212,6 +212,7 @@ SCENARIOS = {
     "proc-update": proc_update,
     "proc-visible": proc_visible,
     "crash": crash,
+    "flow-refresh": refresh.run,
 }
 
 

@@ -14,20 +14,43 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..sdk import OAuthToken, TokenStore
+from ..fakezoho import ORG_ZGID, TOKEN_PATH, FakeZoho, now_ms
+from ..flow import GuardedStore, loopback_no_proxy
+from ..sdk import (
+    OAuthToken,
+    TokenStore,
+    call_get_users,
+    describe_sdk_log,
+    isolated_sdk,
+    make_environment,
+    sdk_initialize,
+    sdk_user_name,
+)
 from ..spec import StoreBuildError, load_spec
 from ..tokens import FIELD_NAMES, TokenRecord, make_token, record_of
 
 __all__ = [
     "FIELD_NAMES",
     "LEVELS",
+    "ORG_ZGID",
+    "TOKEN_PATH",
+    "FakeZoho",
+    "GuardedStore",
     "OAuthToken",
     "StoreBuildError",
     "TokenRecord",
     "built_store",
+    "call_get_users",
     "declared_level",
+    "describe_sdk_log",
+    "isolated_sdk",
+    "loopback_no_proxy",
+    "make_environment",
     "make_token",
+    "now_ms",
     "record_of",
+    "sdk_initialize",
+    "sdk_user_name",
 ]
 
 ATTRIBUTE = "tokenstore_concurrency"

@@ -11,11 +11,20 @@ afterwards. Which clauses apply depends on the store's declared
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
-from tokenstore_conformance.concurrency import Target, applicable, declared_level, run_check, shutdown
+from tokenstore_conformance.concurrency import (
+    Outcome,
+    Target,
+    applicable,
+    declared_level,
+    run_check,
+    shutdown,
+)
+from tokenstore_conformance.concurrency.refresh import check as check_refresh
+from tokenstore_conformance.fakezoho import FakeZoho
 
 clause = pytest.mark.clause
 
@@ -27,66 +36,90 @@ def concurrency_launcher() -> Iterator[None]:
     shutdown()
 
 
-@pytest.fixture
-def concurrency(token_store, store_factory, store_spec, concurrency_launcher) -> Callable[[str], None]:
-    """Run one concurrency clause on the store under test; skip it if the store's declarations exclude it."""
+class Concurrency:
+    """The store under test as the concurrency engine rebuilds it, and its declarations."""
 
-    def run(clause_id: str) -> None:
+    def __init__(self, token_store, store_factory, store_spec) -> None:
+        self.store, self.factory, self.spec = token_store, store_factory, store_spec
+
+    def target(self, clause_id: str) -> Target:
+        """What worker processes rebuild the store from; skips the test if the clause does not apply."""
         try:
-            declared = declared_level(token_store, getattr(store_spec, "target", None))
+            declared = declared_level(self.store, getattr(self.spec, "target", None))
         except ValueError as exc:
             pytest.fail(str(exc), pytrace=False)
-        reason = applicable(clause_id, declared, store_factory.persistent(token_store))
+        reason = applicable(clause_id, declared, self.factory.persistent(self.store))
         if reason:
             pytest.skip(reason)
-        name = getattr(store_spec, "name", None) or store_spec.spec
-        outcome = run_check(clause_id, Target(name, store_spec.timeout, str(store_factory.tmp_path())))
-        if not outcome.passed:
-            pytest.fail(outcome.message, pytrace=False)
+        name = getattr(self.spec, "name", None) or self.spec.spec
+        return Target(name, self.spec.timeout, str(self.factory.tmp_path()))
 
-    return run
+    def run(self, clause_id: str) -> None:
+        """Run one clause on the store under test and fail with the engine's account if it does not hold."""
+        check(run_check(clause_id, self.target(clause_id)))
+
+
+def check(outcome: Outcome) -> None:
+    if not outcome.passed:
+        pytest.fail(outcome.message, pytrace=False)
+
+
+@pytest.fixture
+def concurrency(token_store, store_factory, store_spec, concurrency_launcher) -> Concurrency:
+    return Concurrency(token_store, store_factory, store_spec)
 
 
 @clause("CONC-THREADS-DISTINCT")
 def test_threads_saving_distinct_users_lose_nothing(concurrency):
-    concurrency("CONC-THREADS-DISTINCT")
+    concurrency.run("CONC-THREADS-DISTINCT")
 
 
 @clause("CONC-THREADS-SAME-USER")
 def test_threads_saving_one_user_leave_one_whole_record(concurrency):
-    concurrency("CONC-THREADS-SAME-USER")
+    concurrency.run("CONC-THREADS-SAME-USER")
 
 
 @clause("CONC-THREADS-READ")
 def test_lookups_during_updates_by_threads_see_whole_records(concurrency):
-    concurrency("CONC-THREADS-READ")
+    concurrency.run("CONC-THREADS-READ")
 
 
 @clause("CONC-PROC-DISTINCT")
 def test_processes_saving_distinct_users_lose_nothing(concurrency):
-    concurrency("CONC-PROC-DISTINCT")
+    concurrency.run("CONC-PROC-DISTINCT")
 
 
 @clause("CONC-PROC-SAME-USER")
 def test_processes_saving_one_user_leave_one_whole_record(concurrency):
-    concurrency("CONC-PROC-SAME-USER")
+    concurrency.run("CONC-PROC-SAME-USER")
 
 
 @clause("CONC-PROC-READ")
 def test_lookups_during_updates_by_processes_see_whole_records(concurrency):
-    concurrency("CONC-PROC-READ")
+    concurrency.run("CONC-PROC-READ")
 
 
 @clause("CONC-PROC-UPDATE")
 def test_processes_updating_different_fields_keep_both_updates(concurrency):
-    concurrency("CONC-PROC-UPDATE")
+    concurrency.run("CONC-PROC-UPDATE")
 
 
 @clause("CONC-PROC-VISIBLE")
 def test_an_instance_sees_what_another_process_saved_since_it_was_built(concurrency):
-    concurrency("CONC-PROC-VISIBLE")
+    concurrency.run("CONC-PROC-VISIBLE")
 
 
 @clause("CRASH-DURABLE")
 def test_a_process_killed_while_saving_leaves_every_returned_save_whole(concurrency):
-    concurrency("CRASH-DURABLE")
+    concurrency.run("CRASH-DURABLE")
+
+
+@clause("FLOW-CONCURRENT-REFRESH")
+def test_workers_refreshing_at_once_through_the_sdk_keep_every_users_token(concurrency, record_property):
+    target = concurrency.target("FLOW-CONCURRENT-REFRESH")
+    with FakeZoho(token_lifetime=3600) as zoho:
+        outcome = check_refresh(target, zoho)
+    refreshes = outcome.figures.get("shared_user_refreshes")
+    record_property("shared_user_refreshes", refreshes)
+    print(f"refresh requests for the shared user: {refreshes}")
+    check(outcome)
