@@ -139,7 +139,10 @@ def test_a_lost_user_is_named_with_the_process_that_saved_it():
     final = {"records": [_row(plans.user("p", w, 0), plans.serial_of(w, 0), f"id{w}") for w in (0, 2)]}
     headline, problems = verdicts.distinct({"logs": logs, "final": final}, "process")
     assert headline == "3 processes saved 3 distinct users at once (3 saves); the store holds 2 records"
-    assert problems == ["lost: p1-0@conc.example.test (saved by process 1, save_token returned)"]
+    assert problems == [
+        "lost: p1-0@conc.example.test (saved by process 1, save_token returned)",
+        "lost users by the worker that saved them: 1 of process 1's 1",
+    ]
 
 
 def test_a_torn_record_names_the_save_of_each_field():

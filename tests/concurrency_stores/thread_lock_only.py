@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from ._json_file import JsonFileStore
 
 EXPECTED_CLAUSES = {"CONC-PROC-DISTINCT", "CONC-PROC-UPDATE"}
+# Workers refreshing through the SDK save a few ms apart; the file's lost updates hit them only some runs.
+MAY_ALSO_FAIL = {"FLOW-CONCURRENT-REFRESH"}
 
 
 class Store(JsonFileStore):

@@ -35,7 +35,8 @@ def crash(result: dict) -> tuple[str, list[str]]:
                 allowed[name] = allowed[name] | {serial}
             else:
                 allowed[name] = {serial}
-                ids.setdefault(name, record_id)
+                if record_id:
+                    ids.setdefault(name, record_id)
         in_flight = round_["first"] + len(returned)
         flying_name = names[len(returned) % len(names)]
         allowed[flying_name] = allowed[flying_name] | {in_flight}
@@ -75,7 +76,8 @@ def _judge(records, names, allowed, ids, in_flight, problems: Problems) -> None:
             problems.add("stale records", f"{name} holds save #{serial}, expected {expected or 'no record'}")
         if ids.get(name) and record.id != ids[name]:
             problems.add("ids changed", f"{name} has id {record.id!r}, first saved as {ids[name]!r}")
-        ids.setdefault(name, record.id)
+        if record.id:
+            ids.setdefault(name, record.id)
         allowed[name] = {serial}
     for name, held in grouped.items():
         if name not in allowed:

@@ -98,9 +98,11 @@ def run(troupe, workers: int, url: str, accounts_url: str, tokens: list[dict], s
     return {"seeded": seeded, "workers": answers, "final": _fresh_snapshot(troupe)}
 
 
-def check(target, zoho: FakeZoho, workers: int = 4, launcher: Launcher | None = None):
+def check(target, zoho: FakeZoho, launcher: Launcher | None = None):
     """Run the clause against a running fake server; an Outcome whose figures hold the refresh counts."""
-    from .checks import DEADLINE_SECONDS, Outcome, describe_problem
+    from .checks import CHECKS, DEADLINE_SECONDS, Outcome, describe_problem
+
+    workers = CHECKS[CLAUSE].params["workers"]
 
     users = [zoho.add_user(f"worker{i}@conc.example.test") for i in range(workers)]
     users.append(zoho.add_user("shared@conc.example.test"))
@@ -127,7 +129,7 @@ def check(target, zoho: FakeZoho, workers: int = 4, launcher: Launcher | None = 
         "tokens": tokens,
         "shared": workers,
     }
-    doing = f"{workers} processes refreshed expired tokens through the SDK at once"
+    doing = CHECKS[CLAUSE].doing
     seconds = DEADLINE_SECONDS + 3 * target.timeout
     result = (launcher or shared_launcher()).run("flow-refresh", target.to_json(), params, seconds)
     if "problem" in result:

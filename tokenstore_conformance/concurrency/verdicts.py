@@ -113,7 +113,8 @@ def distinct(result: dict, unit: str) -> tuple[str, list[str]]:
     for entry in entries:
         if not entry[3]:
             last[entry[0]] = entry
-            first_id.setdefault(entry[0], entry[2])
+            if entry[2]:
+                first_id.setdefault(entry[0], entry[2])
     grouped = by_user(records)
     for name, entry in sorted(last.items()):
         held = grouped.get(name, [])
@@ -122,11 +123,16 @@ def distinct(result: dict, unit: str) -> tuple[str, list[str]]:
         elif len(held) > 1:
             problems.add("duplicated", f"{name} has {len(held)} records")
         else:
-            _judge_record(held[0], entry[1], first_id[name], unit, problems)
+            _judge_record(held[0], entry[1], first_id.get(name), unit, problems)
     for name, held in grouped.items():
         if name not in users:
             problems.add("records nobody saved", f"{held[0]}")
     check_ids(records, problems)
+    lost = Counter(plans.worker_of(entry[1]) for name, entry in last.items() if name not in grouped)
+    if lost:
+        saved = Counter(plans.worker_of(entry[1]) for entry in last.values())
+        shares = ", ".join(f"{lost[w]} of {unit} {w}'s {saved[w]}" for w in sorted(lost))
+        problems.add("lost users by the worker that saved them", shares)
     return f"{headline}; the store holds {len(records)} records", problems.lines()
 
 
