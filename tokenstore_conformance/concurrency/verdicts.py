@@ -193,9 +193,11 @@ def read(result: dict, unit: str, group: str, users: int) -> tuple[str, list[str
     if "readers" not in result:
         return "the users to read could not be saved", problems.lines() or ["a seed save returned no id"]
     names = [plans.user(group, 0, k) for k in range(users)]
-    counts = {w + 1: writer["count"] for w, writer in enumerate(result["writers"])}
+    counts = {w + 1: writer.get("count", 0) for w, writer in enumerate(result["writers"])}
     for writer in result["writers"]:
-        for name, serial, _, error in writer["errors"]:
+        if "crashed" in writer:
+            problems.add(f"a writer {unit} stopped", writer["crashed"])
+        for name, serial, _, error in writer.get("errors", []):
             problems.add("save_token raised", f"{name} in {who(serial, 'writer')}: {error}")
     reads = 0
     for reader in result["readers"]:
