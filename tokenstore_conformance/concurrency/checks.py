@@ -83,8 +83,8 @@ CHECKS = {
             "CONC-THREADS-DISTINCT",
             "threads",
             "threads-distinct",
-            {"threads": 8, "per_thread": 5},
-            "8 threads saved 5 distinct users each at once",
+            {"threads": 8, "per_thread": 3},
+            "8 threads saved 3 distinct users each at once",
             lambda r: verdicts.distinct(r, "thread"),
         ),
         _check(

@@ -21,7 +21,12 @@ from .target import make_token
 # in a busy server.
 SWITCH_INTERVAL = 1e-5
 BARRIER_TIMEOUT = 60.0
-WRITER_PAUSE = 0.005
+# After each save a writer pauses WRITER_PAUSE times as long as the save took (at least
+# MIN_PAUSE): a store in memory gets thousands of updates a second, a file database is left
+# idle part of the time, as real traffic leaves it. Writing a file database without a break
+# starves its readers for seconds, which is a load test, not a correctness check.
+WRITER_PAUSE = 3.0
+MIN_PAUSE = 0.0002
 MAX_VIOLATIONS = 8
 
 
@@ -184,17 +189,14 @@ class Countdown(threading.Event):
 def keep_saving(
     store, calls, names: list[str], worker: int, least: int, stop, who: str, reached=None
 ) -> dict:
-    """Save versions of the users in turn, at least ``least`` times and then until ``stop()``.
-
-    A short pause after each save leaves the storage idle now and then, as
-    real traffic does: a file database that is written without a break starves
-    its readers for seconds, which is a load test, not a correctness check.
-    """
-    count, errors = 0, []
+    """Save versions of the users in turn, at least ``least`` times and then until ``stop()``."""
+    count, errors, spent = 0, [], 0.0
     while count < least or not stop():
         if count:
-            time.sleep(WRITER_PAUSE)
+            time.sleep(max(MIN_PAUSE, spent * WRITER_PAUSE))
+        started = time.monotonic()
         entry = save(store, calls, names[count % len(names)], plans.serial_of(worker, count), who)
+        spent = time.monotonic() - started
         count += 1
         if count == least and reached is not None:
             reached()
