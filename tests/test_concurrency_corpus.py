@@ -21,6 +21,7 @@ from conftest import TESTS_DIR
 from tokenstore_conformance.clauses import CLAUSES
 
 GROUP = ("-k", "test_concurrency", "-q", "--tb=short", "-rf")
+RETRIES = 2
 CONCURRENCY = {cid for cid in CLAUSES if cid.startswith(("CONC-", "CRASH-"))} | {"FLOW-CONCURRENT-REFRESH"}
 
 
@@ -68,24 +69,48 @@ def test_the_corpus_covers_every_concurrency_clause():
 
 @pytest.mark.parametrize("batch", BATCHES, ids=[f"batch{i + 1}" for i in range(len(BATCHES))])
 def test_each_store_fails_exactly_its_declared_clauses(run_kit, batch):
-    run = run_kit(*(f"--tokenstore={s.spec}" for s in batch), *GROUP)
-    problems = []
-    for index, store in enumerate(batch):
-        verdicts = run.verdicts(index)
-        if f"[{index + 1}] {store.spec}" not in run.stdout or not verdicts:
-            problems.append(f"{store.name}: not column {index + 1} of the clause table")
-            continue
-        failed = {cid for cid, verdict in verdicts.items() if verdict == "failed"}
-        unreported = CONCURRENCY - set(verdicts)
-        if store.expected - failed:
-            problems.append(f"{store.name}: not caught by {sorted(store.expected - failed)}")
-        if failed - store.expected - store.may_also:
-            problems.append(f"{store.name}: also failed {sorted(failed - store.expected - store.may_also)}")
-        if unreported:
-            problems.append(f"{store.name}: clauses missing from the table: {sorted(unreported)}")
+    """No store fails a clause it does not declare, in any run; every declared clause is caught.
+
+    Catching a race takes the race to happen, so a store whose declared clause
+    passed is run again, up to RETRIES times (tests/concurrency_rates.py
+    measures how often a single run catches each store). A correct store is
+    never run again: one failure of it is a false alarm.
+    """
+    problems: list[str] = []
+    missed = {store: set(store.expected) for store in batch}
+    pending = list(batch)
+    for attempt in range(1 + RETRIES):
+        run = run_kit(*(f"--tokenstore={s.spec}" for s in pending), *GROUP)
+        for index, store in enumerate(pending):
+            failed = _failed(run, index, store, problems)
+            missed[store] -= failed
+            if failed - store.expected - store.may_also:
+                problems.append(
+                    f"{store.name}: also failed {sorted(failed - store.expected - store.may_also)}"
+                )
+        if attempt == 0:
+            expected_exit = (
+                pytest.ExitCode.TESTS_FAILED if any(s.expected for s in batch) else pytest.ExitCode.OK
+            )
+            assert run.ret == expected_exit, run
+        pending = [store for store in pending if missed[store]]
+        if not pending or problems:
+            break
+    problems += [f"{s.name}: not caught by {sorted(missed[s])} in {1 + RETRIES} runs" for s in pending]
     assert problems == [], run
-    expected_exit = pytest.ExitCode.TESTS_FAILED if any(s.expected for s in batch) else pytest.ExitCode.OK
-    assert run.ret == expected_exit, run
+
+
+def _failed(run, index: int, store: Store, problems: list[str]) -> set[str]:
+    """The clauses the store failed in this run (a malformed table is a problem of its own)."""
+    verdicts = run.verdicts(index)
+    if f"[{index + 1}] {store.spec}" not in run.stdout or not verdicts:
+        problems.append(f"{store.name}: not column {index + 1} of the clause table")
+        return set()
+    if CONCURRENCY - set(verdicts):
+        problems.append(
+            f"{store.name}: clauses missing from the table: {sorted(CONCURRENCY - set(verdicts))}"
+        )
+    return {cid for cid, verdict in verdicts.items() if verdict == "failed"}
 
 
 def test_failures_name_the_lost_users_and_who_saved_them(run_kit):

@@ -152,7 +152,7 @@ CHECKS = {
             "CRASH-DURABLE",
             "processes",
             "crash",
-            {"cycles": 5, "users": 10, "kill_after_ms": [5.0, 150.0]},
+            {"cycles": 8, "users": 20, "kill_after_ms": [5.0, 150.0]},
             "a process saved tokens until it was killed",
             durability.crash,
             persistent=True,
