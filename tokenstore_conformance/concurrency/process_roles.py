@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import plans
-from .roles import _error, save, snapshot
+from .roles import error_text, save, snapshot
 from .target import make_token
 
 # PROC-UPDATE: which fields each of the two writers owns (the other's are None in its tokens).
@@ -42,7 +42,7 @@ def update_step(store, calls, args: dict, emit=None) -> dict:
                 record = plans.from_json(plans.snapshot(found))
                 answer["found"] = {field: getattr(record, field) for field in last}
         except Exception as exc:
-            answer["error"] = f"find_token_by_id raised {_error(exc)}"
+            answer["error"] = f"find_token_by_id raised {error_text(exc)}"
     values = owned_values(side, worker, args["n"])
     token = make_token(user_name=name, client_id=plans.CLIENT_ID, client_secret=plans.CLIENT_SECRET, **values)
     try:
@@ -50,7 +50,7 @@ def update_step(store, calls, args: dict, emit=None) -> dict:
             store.save_token(token)
         answer["saved"] = values
     except Exception as exc:
-        answer["error"] = f"save_token raised {_error(exc)}"
+        answer["error"] = f"save_token raised {error_text(exc)}"
     return answer
 
 
@@ -63,14 +63,14 @@ def lookups(store, calls, args: dict, emit=None) -> dict:
                 found = store.find_token(make_token(user_name=name))
             answers[f"find_token({name})"] = plans.snapshot(found) if found is not None else None
         except Exception as exc:
-            answers[f"find_token({name})"] = {"error": _error(exc)}
+            answers[f"find_token({name})"] = {"error": error_text(exc)}
     for record_id in args["ids"]:
         try:
             with calls.active(f"find_token_by_id({record_id})"):
                 found = store.find_token_by_id(record_id)
             answers[f"find_token_by_id({record_id})"] = plans.snapshot(found) if found is not None else None
         except Exception as exc:
-            answers[f"find_token_by_id({record_id})"] = {"error": _error(exc)}
+            answers[f"find_token_by_id({record_id})"] = {"error": error_text(exc)}
     answers["get_tokens()"] = snapshot(store, calls)
     return answers
 

@@ -14,7 +14,7 @@ import os
 import tempfile
 
 from .launcher import Launcher, shared_launcher
-from .roles import _error
+from .roles import error_text
 from .target import (
     ORG_ZGID,
     FakeZoho,
@@ -47,7 +47,7 @@ def seed(store, calls, args: dict, emit=None) -> list:
                 store.save_token(token)
             saved.append([fields["user_name"], token.get_id(), None])
         except Exception as exc:
-            saved.append([fields["user_name"], None, _error(exc)])
+            saved.append([fields["user_name"], None, error_text(exc)])
     return saved
 
 
@@ -72,7 +72,7 @@ def refresh_and_call(store, calls, args: dict, emit=None) -> list:
                     sdk_initialize(environment, token, GuardedStore(store), resources)
                     answer["status"] = call_get_users().status
             except Exception as exc:
-                answer["error"] = _error(exc)
+                answer["error"] = error_text(exc)
             answer["log"] = describe_sdk_log(log[mark:])
             results.append(answer)
     return results

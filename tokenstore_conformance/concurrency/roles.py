@@ -30,7 +30,7 @@ MIN_PAUSE = 0.0002
 MAX_VIOLATIONS = 8
 
 
-def _error(exc: BaseException) -> str:
+def error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:300]
 
 
@@ -41,7 +41,7 @@ def save(store, calls, name: str, serial: int, who: str) -> list:
         with calls.active(f"save_token({name}) in {who}"):
             store.save_token(token)
     except Exception as exc:
-        return [name, serial, None, _error(exc)]
+        return [name, serial, None, error_text(exc)]
     return [name, serial, token.get_id(), None]
 
 
@@ -52,7 +52,7 @@ def snapshot(store, calls, args=None, emit=None) -> dict:
             tokens = store.get_tokens()
         return {"records": [plans.snapshot(t) for t in tokens or []]}
     except Exception as exc:
-        return {"error": _error(exc)}
+        return {"error": error_text(exc)}
 
 
 def _in_threads(count: int, body, action=None) -> list:
@@ -67,7 +67,7 @@ def _in_threads(count: int, body, action=None) -> list:
             results[index] = {"crashed": "another thread never reached the start line"}
         except Exception as exc:
             barrier.abort()
-            results[index] = {"crashed": _error(exc)}
+            results[index] = {"crashed": error_text(exc)}
 
     previous = sys.getswitchinterval()
     sys.setswitchinterval(SWITCH_INTERVAL)
@@ -245,7 +245,7 @@ class Reader:
                     self._check("get_tokens", each, listed[0] if listed else None)
         except Exception as exc:
             call = ("find_token", "find_token_by_id", "get_tokens")[way]
-            self._violate("exception", call, name, _error(exc))
+            self._violate("exception", call, name, error_text(exc))
 
     def _check(self, call: str, name: str, found: object) -> None:
         if found is None:
