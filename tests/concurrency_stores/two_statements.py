@@ -43,7 +43,10 @@ class _Rows(list):
 
 
 class Store(SQLiteFileStore):
+    """Private to its instance, and written for a threaded server."""
+
     tokenstore_persistent = False
+    tokenstore_concurrency = "threads"
 
     def __init__(self) -> None:
         self._lock = threading.RLock()
