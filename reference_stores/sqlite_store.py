@@ -70,6 +70,7 @@ class SQLiteTokenStore(SQLTokenStore):
 
     # Two instances over one file see the same tokens: that is the point of a file.
     tokenstore_persistent = True
+    tokenstore_concurrency = "processes"
 
     def __init__(self, path: str | os.PathLike[str] = "zohooauth.db", *, synchronous: str = "NORMAL") -> None:
         if synchronous not in SYNCHRONOUS:

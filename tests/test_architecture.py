@@ -21,7 +21,7 @@ LAYERS = {
     "contract": 5,
     "harness": 4,
     "lifecycle": 3,
-    "sdkflow": 3,
+    "sdkflow": 2.5,  # below the concurrency engine, which runs the SDK flow in workers
     "concurrency": 3,
     "bench": 3,
     "target": 2,

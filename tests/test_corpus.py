@@ -24,16 +24,21 @@ from conftest import TESTS_DIR, KitRun
 
 from tokenstore_conformance.harness.clauses import CLAUSES
 
-# Clause rows of other test groups (the lifecycle state machine, the SDK flows) that a
-# broken store may fail as well: its fault is real, whichever test notices it first.
-ALLOWED_COLLATERAL = re.compile(r"^(LIFECYCLE|FLOW-.+)$")
+# Clause rows of other test groups (the lifecycle state machine, the SDK flows, the
+# concurrency group) that a broken store may fail as well: its fault is real, whichever test
+# notices it first. Each of those groups has a fault corpus of its own.
+ALLOWED_COLLATERAL = re.compile(r"^(LIFECYCLE|FLOW-.+|CONC-.+|CRASH-.+)$")
 # Stores per child run: enough to amortise a child's start-up, few enough that
 # xdist workers can share the runs out between them.
 BROKEN_CHUNK = 20
 CORRECT_CHUNK = 6  # these run the lifecycle test too, which takes seconds per store
 # The lifecycle test shrinks every failure it finds, which takes up to minutes per
-# broken store; it runs on the correct stores, where it must pass.
-WITHOUT_LIFECYCLE = ("-k", "not test_lifecycle and not test_lookups_and_updates_cost")
+# broken store; it runs on the correct stores, where it must pass. The concurrency group
+# has a corpus of its own (test_concurrency_corpus.py); these faults are single-threaded.
+WITHOUT_LIFECYCLE = (
+    "-k",
+    "not test_lifecycle and not test_concurrency and not test_lookups_and_updates_cost",
+)
 REFUSAL = "get_tokens() raised"
 
 
@@ -217,7 +222,7 @@ def test_every_declared_clause_exists():
 def test_every_clause_has_a_broken_store():
     """A clause no broken store breaks is a clause whose tests have never been seen to fail.
 
-    The lifecycle and SDK-flow clauses have fault corpora of their own.
+    The lifecycle, SDK-flow and concurrency clauses have fault corpora of their own.
     """
     covered = {cid for s in BROKEN for cid in s.expected}
     # SCALE's catch is the list reference store (tests/test_reference_stores.py).

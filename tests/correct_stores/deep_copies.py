@@ -32,6 +32,8 @@ def _key_value(token: OAuthToken, column: str) -> str | None:
 class Store(TokenStore):
     """Tokens by id; copying costs a little time and rules out aliasing for good."""
 
+    tokenstore_concurrency = "none"  # a plain dict, nothing locked
+
     def __init__(self) -> None:
         self._tokens: dict[str, OAuthToken] = {}
 

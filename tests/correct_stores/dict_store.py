@@ -24,6 +24,9 @@ class DictTokenStore(TokenStore):
     from a store that passes every clause.
     """
 
+    # Nothing here is locked: one thread at a time (``locked.py`` is the variant for threads).
+    tokenstore_concurrency = "none"
+
     def __init__(self) -> None:
         self._rows: dict[str, Row] = {}
 

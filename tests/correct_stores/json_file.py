@@ -29,6 +29,7 @@ class JsonFileTokenStore(TokenStore):
     """
 
     tokenstore_persistent = True
+    tokenstore_concurrency = "none"  # read, change, write back, with nothing held in between
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)

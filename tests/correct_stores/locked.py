@@ -20,6 +20,8 @@ def _locked(method):
 class Store(DictTokenStore):
     """A plain Lock, not an RLock: it proves no method calls another public one while holding it."""
 
+    tokenstore_concurrency = "threads"
+
     def __init__(self) -> None:
         super().__init__()
         self._lock = threading.Lock()

@@ -36,6 +36,7 @@ class JsonDocumentTokenStore(TokenStore):
     """A table ``tokens(id, body)`` in a file shared by every instance; WAL lets readers run beside a writer."""
 
     tokenstore_persistent = True
+    tokenstore_concurrency = "processes"  # every call is one BEGIN IMMEDIATE transaction
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)

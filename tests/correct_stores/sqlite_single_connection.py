@@ -38,6 +38,8 @@ class SQLiteStore(TokenStore):
         " redirect_url TEXT, api_domain TEXT)",
         "CREATE UNIQUE INDEX IF NOT EXISTS oauthtoken_user_name ON oauthtoken (user_name)",
     )
+    # sqlite3 refuses a connection made in another thread; one thread at a time.
+    tokenstore_concurrency = "none"
 
     def __init__(self, database: str | os.PathLike[str] = ":memory:") -> None:
         self.database = os.fspath(database)

@@ -81,6 +81,17 @@ _CLAUSES = [
     Clause("FLOW-REMOVE", "MUST", "OAuthToken.remove() deletes exactly that token's record, and a start with the removed id finds nothing"),
     Clause("FLOW-REVOKE", "MUST", "OAuthToken.revoke(id) posts the refresh token of the record with that id (SDK 8.0; earlier SDKs cannot revoke)"),
     Clause("FLOW-EXCHANGE-FAIL", "MUST", "a grant code exchange or refresh the server refuses stores nothing and changes nothing"),
+    # concurrency
+    Clause("CONC-THREADS-DISTINCT", "MUST", "threads saving different users at once lose nothing: each user has one record holding its last save, and ids stay unique"),
+    Clause("CONC-THREADS-SAME-USER", "MUST", "threads saving one user at once leave exactly one record, equal field for field to one of the saved tokens"),
+    Clause("CONC-THREADS-READ", "MUST", "lookups while other threads update a user never miss it, never raise and never return a record that mixes two saves"),
+    Clause("CONC-PROC-DISTINCT", "MUST", "processes saving different users at once lose nothing: one record per user holding its save, ids unique"),
+    Clause("CONC-PROC-SAME-USER", "MUST", "processes saving one user at once leave exactly one record, equal field for field to one of the saved tokens"),
+    Clause("CONC-PROC-READ", "MUST", "lookups while other processes update a user never miss it, never raise and never return a record that mixes two saves"),
+    Clause("CONC-PROC-UPDATE", "MUST", "two processes updating different fields of one record at once both keep their update"),
+    Clause("CONC-PROC-VISIBLE", "MUST", "an instance sees on its next lookup what another process saved after the instance was built"),
+    Clause("CRASH-DURABLE", "MUST", "after a process is killed while saving, a new instance opens the storage and finds every save that returned, whole"),
+    Clause("FLOW-CONCURRENT-REFRESH", "MUST", "worker processes refreshing expired tokens through the SDK at once all succeed and leave one record per user holding a token the server issued"),
 ]
 # fmt: on
 

@@ -1,0 +1,17 @@
+"""A JSON file rewritten whole on every save, with no lock: a thread's save writes over another's."""
+
+from __future__ import annotations
+
+from ._json_file import JsonFileStore
+
+EXPECTED_CLAUSES = {"CONC-THREADS-DISTINCT"}
+
+
+class Store(JsonFileStore):
+    """Replaced atomically, so never torn; but read, changed and written back with nothing held."""
+
+    tokenstore_concurrency = "threads"
+
+
+def make_store(tmp_path) -> Store:
+    return Store(tmp_path / "tokens.json")

@@ -1,0 +1,118 @@
+"""Concurrency: threads and processes sharing one store, and a process killed while it saves.
+
+Every test hands its clause to the concurrency engine, which runs it in worker
+processes that build their own stores from the SPEC; no store call of these
+tests happens in pytest's process, so a store that crashes or hangs under load
+fails its clause and the run goes on. The store in ``token_store`` is the
+kit's usual guard: it checks that the storage starts empty and empties it
+afterwards. Which clauses apply depends on the store's declared
+``tokenstore_concurrency`` ("none", "threads", the default, or "processes").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tokenstore_conformance.concurrency import Outcome, Target, applicable, run_check, shutdown
+from tokenstore_conformance.concurrency.refresh import check as check_refresh
+from tokenstore_conformance.sdkflow.fakezoho import FakeZoho
+from tokenstore_conformance.target.spec import StoreBuildError
+
+clause = pytest.mark.clause
+
+
+@pytest.fixture(scope="session")
+def concurrency_launcher() -> Iterator[None]:
+    """The engine starts one launcher process per session; it ends with the session."""
+    yield
+    shutdown()
+
+
+class Concurrency:
+    """The store under test as the concurrency engine rebuilds it, and its declarations."""
+
+    def __init__(self, token_store, store_factory, store_spec) -> None:
+        self.store, self.factory, self.spec = token_store, store_factory, store_spec
+
+    def target(self, clause_id: str) -> Target:
+        """What worker processes rebuild the store from; skips the test if the clause does not apply."""
+        try:
+            declared = self.factory.concurrency(self.store)
+        except StoreBuildError as exc:
+            pytest.fail(str(exc), pytrace=False)
+        reason = applicable(clause_id, declared, self.factory.persistent(self.store))
+        if reason:
+            pytest.skip(reason)
+        return Target(self.spec.name, self.spec.timeout, str(self.factory.tmp_path()))
+
+    def run(self, clause_id: str) -> None:
+        """Run one clause on the store under test and fail with the engine's account if it does not hold."""
+        check(run_check(clause_id, self.target(clause_id)))
+
+
+def check(outcome: Outcome) -> None:
+    if not outcome.passed:
+        pytest.fail(outcome.message, pytrace=False)
+
+
+@pytest.fixture
+def concurrency(token_store, store_factory, store_spec, concurrency_launcher) -> Concurrency:
+    return Concurrency(token_store, store_factory, store_spec)
+
+
+@clause("CONC-THREADS-DISTINCT")
+def test_threads_saving_distinct_users_lose_nothing(concurrency):
+    concurrency.run("CONC-THREADS-DISTINCT")
+
+
+@clause("CONC-THREADS-SAME-USER")
+def test_threads_saving_one_user_leave_one_whole_record(concurrency):
+    concurrency.run("CONC-THREADS-SAME-USER")
+
+
+@clause("CONC-THREADS-READ")
+def test_lookups_during_updates_by_threads_see_whole_records(concurrency):
+    concurrency.run("CONC-THREADS-READ")
+
+
+@clause("CONC-PROC-DISTINCT")
+def test_processes_saving_distinct_users_lose_nothing(concurrency):
+    concurrency.run("CONC-PROC-DISTINCT")
+
+
+@clause("CONC-PROC-SAME-USER")
+def test_processes_saving_one_user_leave_one_whole_record(concurrency):
+    concurrency.run("CONC-PROC-SAME-USER")
+
+
+@clause("CONC-PROC-READ")
+def test_lookups_during_updates_by_processes_see_whole_records(concurrency):
+    concurrency.run("CONC-PROC-READ")
+
+
+@clause("CONC-PROC-UPDATE")
+def test_processes_updating_different_fields_keep_both_updates(concurrency):
+    concurrency.run("CONC-PROC-UPDATE")
+
+
+@clause("CONC-PROC-VISIBLE")
+def test_an_instance_sees_what_another_process_saved_since_it_was_built(concurrency):
+    concurrency.run("CONC-PROC-VISIBLE")
+
+
+@clause("CRASH-DURABLE")
+def test_a_process_killed_while_saving_leaves_every_returned_save_whole(concurrency):
+    concurrency.run("CRASH-DURABLE")
+
+
+@clause("FLOW-CONCURRENT-REFRESH")
+def test_workers_refreshing_at_once_through_the_sdk_keep_every_users_token(concurrency, record_property):
+    target = concurrency.target("FLOW-CONCURRENT-REFRESH")
+    with FakeZoho(token_lifetime=3600) as zoho:
+        outcome = check_refresh(target, zoho)
+    refreshes = outcome.figures.get("shared_user_refreshes")
+    record_property("shared_user_refreshes", refreshes)
+    print(f"refresh requests for the shared user: {refreshes}")
+    check(outcome)
