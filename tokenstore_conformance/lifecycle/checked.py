@@ -47,6 +47,7 @@ class CheckedSteps(RuleBasedStateMachine):
         self.history: dict[str, list[str]] = {key: [] for key in KEYS}  # every key value ever stored
         self.serial = 0
         self.step_clauses: tuple[str, ...] = ("GET-EMPTY",)
+        self.context: tuple[str, ...] = ()  # clauses a compound rule adds to every failure inside it
         self.story: list[str] = []
         self.store = self._open_first()
 
@@ -106,7 +107,7 @@ class CheckedSteps(RuleBasedStateMachine):
     def _fail(self, clauses: Iterable[str], message: str) -> None:
         # Every mismatch is raised here, so Hypothesis treats them as one failure
         # and is free to shrink towards whichever sequence shows it most simply.
-        failure = LifecycleMismatch(clauses, message)
+        failure = LifecycleMismatch((*clauses, *self.context), message)
         self.run.failed(self.story, failure)
         raise failure
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from hypothesis import strategies as st
 
-from ..records import API_DOMAIN, CLIENT, HOSTILE, HOSTILE_CHARACTERS, REDIRECT_URL
+from ..records import API_DOMAIN, CLIENT, HOSTILE, HOSTILE_CHARACTERS, NAME_VARIANTS, REDIRECT_URL
 
 
 def texts() -> st.SearchStrategy[str]:
@@ -110,3 +110,8 @@ NEAR_MISSES: dict[str, Callable[[str], str]] = {
 def near_misses() -> st.SearchStrategy[str]:
     """Names of NEAR_MISSES: values that a sloppy comparison (LIKE, case folding, trimming) confuses."""
     return st.sampled_from(sorted(NEAR_MISSES))
+
+
+def name_variant_kinds() -> st.SearchStrategy[str]:
+    """Kinds of near-duplicate user names (``records/names.py``): what one sloppy comparison takes for a name."""
+    return st.sampled_from(tuple(NAME_VARIANTS))
