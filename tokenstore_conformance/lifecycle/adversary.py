@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 
-from ..records import KEYS, make_token, near_duplicate, record_of, records_of
+from ..records import KEYS, family_variant, make_token, record_of, records_of
 from . import strategies as values
 from .machine import LifecycleMachine
 from .model import Undefined
@@ -54,6 +54,7 @@ class AdversarialMachine(LifecycleMachine):
     """The lifecycle machine, plus rules that aim at the key space's corners and at caches."""
 
     users = LifecycleMachine.users
+    records = LifecycleMachine.records
 
     # --- helpers ------------------------------------------------------------------
 
@@ -91,37 +92,41 @@ class AdversarialMachine(LifecycleMachine):
     @rule(target=users, user=users, kind=values.name_variant_kinds())
     def a_user_with_a_near_duplicate_name(self, user: str, kind: str) -> str:
         """Another user, whose name one sloppy comparison takes for an existing user's."""
-        return near_duplicate(user, kind) or near_duplicate(user, "extended")
+        return family_variant(user, kind)
 
     @precondition(lambda self: any(r.user_name for r in self.model.records.values()))
     @rule(
         which=st.integers(0, 15),
-        kind=values.name_variant_kinds(),
+        kinds=st.lists(values.name_variant_kinds(), min_size=1, max_size=3, unique=True),
         app=values.client_apps(),
         text=values.token_texts(),
         expiry=values.expiries(),
-        first_leaves=st.booleans(),
+        leaving=st.integers(0, 3),
     )
     def near_duplicate_users_sign_in_and_out(
-        self, which: int, kind: str, app: dict, text: str, expiry: str, first_leaves: bool
+        self, which: int, kinds: list[str], app: dict, text: str, expiry: str, leaving: int
     ) -> None:
-        """A user whose name is a near-duplicate of a stored user's signs in; one of them signs out."""
+        """Users whose names are near-duplicates of a stored user's sign in; one of them signs out."""
         named = {rid: r.user_name for rid, r in self.model.records.items() if r.user_name}
         rid = _pick(named, which)
-        name = named[rid]
-        other = near_duplicate(name, kind) or near_duplicate(name, "extended")
+        names = [named[rid]]
+        names += dict.fromkeys(family_variant(names[0], kind) for kind in kinds)
+        ids = [rid]
         with self._in("USER-NAME-EXACT"):
-            self._probe({"user_name": other}, f"look up {other!r}, a {kind} near-duplicate of {name!r}")
-            other_rid = self._owner("user_name", other)
-            if other_rid is None:
-                token = make_token(**app, grant_token=self._fresh(text), user_name=other)
-                self._exchange(token, text, expiry)
-                other_rid = self._save(token, f"{other!r} signs in next to {name!r}")
-            for each in (name, other):
+            for other in names[1:]:
+                self._probe({"user_name": other}, f"look up {other!r}, a near-duplicate of {names[0]!r}")
+                owner = self._owner("user_name", other)
+                if owner is None:
+                    token = make_token(**app, grant_token=self._fresh(text), user_name=other)
+                    self._exchange(token, text, expiry)
+                    owner = self._save(token, f"{other!r} signs in next to {names[0]!r}")
+                ids.append(owner)
+            for each in names:
                 self._probe({"user_name": each}, f"look up {each!r} by name")
-            gone, kept = (rid, other) if first_leaves else (other_rid, name)
+            gone = ids[leaving % len(ids)]
             self._delete(gone, f"{self.model.records[gone].user_name!r} signs out")
-            self._probe({"user_name": kept}, f"{kept!r} is still found by name")
+            for each in names:
+                self._probe({"user_name": each}, f"after the sign-out, look up {each!r} by name")
 
     # --- a user no record has, with another user's keys ---------------------------
 
@@ -153,7 +158,7 @@ class AdversarialMachine(LifecycleMachine):
         records share a key (which the contract leaves to the store).
         """
         held = self.model.records[_pick(self.model.records, which)]
-        near = near_duplicate(held.user_name, kind) if kind and held.user_name else None
+        near = family_variant(held.user_name, kind) if kind and held.user_name else None
         name = self._unused_name(near or user)
         keys = {key: getattr(held, key) for key in sorted(shared) if getattr(held, key) is not None}
         client = {}
@@ -182,16 +187,20 @@ class AdversarialMachine(LifecycleMachine):
         extra=values.extras(),
         save=st.booleans(),
         chosen=values.caller_ids(),
+        counted=st.none() | st.integers(1, 3),
     )
     def a_token_with_keys_left_none(
-        self, shape: str, app: dict, text: str, extra: dict, save: bool, chosen: str
+        self, shape: str, app: dict, text: str, extra: dict, save: bool, chosen: str, counted: int | None
     ) -> None:
         """A token whose deciding key is unknown (or that has none), every other key None.
 
-        Its id comes from a small pool ("1" to "5" among them), which collides
-        with the ids of stores that number their records.
+        Its id comes from a small pool ("1" to "5" among them) or is a number
+        just above the count of records stored so far: ids that collide with
+        those of stores that number their records (a counter, a rowid, max + 1).
         """
         fresh = self._fresh(text)
+        if counted is not None:
+            chosen = str(len(self.seen) + counted)
         query = {
             "unknown-id": {"id": chosen},
             "access-token-only": {"access_token": fresh},
@@ -207,6 +216,54 @@ class AdversarialMachine(LifecycleMachine):
                 self._save(make_token(**query), f"a token with keys left None ({shape}) is saved")
             else:
                 self._probe(query, f"look up a token with keys left None ({shape})")
+
+    # --- ids the application chooses ------------------------------------------------
+
+    @rule(app=values.client_apps(), text=values.token_texts(), expiry=values.expiries(), user=users)
+    def the_application_numbers_its_users_too(self, app: dict, text: str, expiry: str, user: str) -> None:
+        """A user saved under a number of the application's choosing, the one the store hands out next.
+
+        A login without an id shows how the store numbers its records (a
+        counter, a row count, a rowid, max + 1); the application then saves a
+        user under the number two further on, as it would under its own user
+        number, and the next login without an id must not take it over.
+        """
+        logins = []
+        for n in range(3):
+            token = make_token(**app, grant_token=self._fresh(text))
+            self._exchange(token, text, expiry)
+            if n == 1:
+                shown = logins[0]
+                token.set_id(str(int(shown) + 2) if shown.isdigit() else f"{shown}2")
+                if token.get_id() in self.model.records:
+                    return
+            why = "a user the application numbered itself signs in" if n == 1 else "a user signs in"
+            logins.append(self._save(token, why))
+
+    # --- a long-running application -------------------------------------------------
+
+    @rule(record=records, times=st.integers(2, 5), text=values.token_texts())
+    def refreshed_all_day(self, record: str, times: int, text: str) -> None:
+        """The SDK refreshes one user's token every hour: several updates of one record in a row.
+
+        Each one must land; a store that stops writing a row after a few
+        updates, or caches it after the first, falls behind.
+        """
+        if record not in self.model.records:
+            return
+        for hour in range(times):
+            token = self._held_token(record)
+            refreshable = None not in (
+                token.get_client_id(),
+                token.get_client_secret(),
+                token.get_refresh_token(),
+            )
+            expiry = str(1767225600000 + 3600000 * (hour + 1))
+            self._exchange(token, text, expiry, rotate=refreshable and hour % 2 == 1)
+            self._save(token, f"hour {hour + 1}: the SDK refreshes the token of {record!r}")
+            self.step_clauses = ("BYID-HIT",)
+            found = self._call(self.store, "find_token_by_id", record, clauses=self.step_clauses)
+            self._compare_by_id(record, found)
 
     # --- warm caches ------------------------------------------------------------------
 
@@ -249,7 +306,7 @@ class AdversarialMachine(LifecycleMachine):
         if held.client_id is not None and held.client_secret is not None:
             app = {"client_id": held.client_id, "client_secret": held.client_secret}
         incoming = {key: self._fresh(text) for key in TOKENS}
-        renamed = near_duplicate(held.user_name, kind) if held.user_name else None
+        renamed = family_variant(held.user_name, kind) if held.user_name else None
         incoming["user_name"] = self._unused_name(renamed or self._fresh(text))
         probes = self._probes(held, app) + [self._query(k, v, app) for k, v in incoming.items()]
         self._read_every_path(probes, rid, f"warm the caches of {rid!r}")

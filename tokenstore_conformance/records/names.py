@@ -126,6 +126,27 @@ VARIANTS: dict[str, Callable[[str], str | None]] = {
 }
 
 
+# The kinds by the comparison they trip; the state machine draws a family first, so that each kind
+# of comparison gets the same share of its attempts whatever the number of kinds in its family.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "letter case": ("swapped-case", "domain-case", "sharp-s"),
+    "e-mail canonicalisation": ("domain-case", "other-domain", "other-org", "plus-tag", "dotted-local"),
+    "white space": ("trailing-space", "leading-space", "no-break-space", "zero-width-space"),
+    "unicode normalisation": ("decomposed", "composed", "fullwidth", "accented"),
+    "prefixes, patterns and widths": ("prefix", "extended", "underscore", "long-tail"),
+}
+
+
+def family_variant(name: str, kind: str) -> str:
+    """The ``kind`` variant of ``name``, else another of its family's that applies, else the name extended."""
+    family = next(kinds for kinds in FAMILIES.values() if kind in kinds)
+    for candidate in (kind, *family, "extended"):
+        variant = near_duplicate(name, candidate)
+        if variant is not None:
+            return variant
+    raise AssertionError("the extended variant always applies")
+
+
 def near_duplicate(name: str, kind: str) -> str | None:
     """The ``kind`` variant of ``name``, or None where that kind does not apply to it."""
     variant = VARIANTS[kind](name)
