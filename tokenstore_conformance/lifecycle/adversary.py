@@ -230,7 +230,7 @@ class AdversarialMachine(LifecycleMachine):
         """
         logins = []
         for n in range(3):
-            token = make_token(**app, grant_token=self._fresh(text))
+            token = make_token(**app, grant_token=self._fresh(text), user_name=self._fresh(user))
             self._exchange(token, text, expiry)
             if n == 1:
                 shown = logins[0]
