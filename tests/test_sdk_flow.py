@@ -57,6 +57,7 @@ def _not_applicable(persistent: bool) -> set[str]:
 def test_the_flow_group_registers_its_clauses():
     assert FLOW == sorted(
         [
+            "FLOW-DC",
             "FLOW-EXCHANGE-FAIL",
             "FLOW-EXPIRY",
             "FLOW-LOGIN",
@@ -91,6 +92,7 @@ def _expected_failures() -> dict[str, set[str]]:
         "FLOW-USERS",
         "FLOW-REMOVE",
         "FLOW-EXCHANGE-FAIL",
+        "FLOW-DC",
     }
     revoke = {"FLOW-REVOKE"} if sdk_can_revoke() else set()
     # Where the SDK looks the user name up, it expects to find it in the record again.
@@ -100,9 +102,11 @@ def _expected_failures() -> dict[str, set[str]]:
         "flow_stores.expiry_as_int:Store": everything_it_reads,
         "flow_stores.drops_user_name:Store": {"FLOW-RESTART"} | named,
         "flow_stores.find_inserts:Store": {"FLOW-EXCHANGE-FAIL"},
-        "flow_stores.keeps_old_values:Store": {"FLOW-EXPIRY", "FLOW-USERS"},
+        "flow_stores.keeps_old_values:Store": {"FLOW-EXPIRY", "FLOW-USERS", "FLOW-DC"},
         "flow_stores.fixed_api_domain:Store": everything_it_reads | revoke,
         "flow_stores.stale_cache:Store": {"FLOW-PERSIST"},
+        "flow_stores.drops_api_domain_on_update:Store": {"FLOW-DC", "FLOW-EXPIRY", "FLOW-USERS"},
+        "flow_stores.one_api_domain_per_store:Store": {"FLOW-DC"},
     }
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "call_get_users",
     "describe_sdk_log",
     "isolated_sdk",
+    "loopback_data_centers",
     "make_environment",
     "sdk_can_revoke",
     "sdk_distribution",
@@ -129,6 +130,38 @@ def make_environment(url: str, accounts_url: str, file_upload_url: str) -> DataC
     if sdk_major() == 5:
         return DataCenter.Environment(url, accounts_url, file_upload_url, "tokenstore-conformance")
     return DataCenter.Environment(url, accounts_url, file_upload_url)
+
+
+@contextmanager
+def loopback_data_centers(environments: dict[str, tuple[str, str, str]]) -> Iterator[None]:
+    """Make the SDK take loopback servers for Zoho's data centres, e.g. ``{"EU": (url, accounts_url, upload_url)}``.
+
+    ``get_token`` looks a token's ``api_domain`` up in the SDK's table of data
+    centres (``DataCenter.get``) and, for a known domain, switches the SDK to
+    that data centre's production environment. For the duration, each loopback
+    URL joins its data centre's row of the table and ``PRODUCTION()`` of that
+    data centre returns the loopback environment, so the SDK's own routing
+    sends a token of the loopback EU domain to the loopback EU servers. Every
+    SDK major has the same table (``Constants.EU_DATACENTER`` and its kin).
+    """
+    from zohocrmsdk.src.com.zoho.crm.api.dc import AUDataCenter, EUDataCenter, INDataCenter, USDataCenter
+    from zohocrmsdk.src.com.zoho.crm.api.util.constants import Constants
+
+    classes = {"US": USDataCenter, "EU": EUDataCenter, "IN": INDataCenter, "AU": AUDataCenter}
+    undo: list[tuple[type, object, list, str]] = []
+    try:
+        for region, (url, accounts_url, upload_url) in environments.items():
+            table = getattr(Constants, f"{region}_DATACENTER")
+            undo.append((classes[region], classes[region].__dict__["PRODUCTION"], table, url))
+            table.append(url)
+            classes[region].PRODUCTION = classmethod(
+                lambda cls, env=(url, accounts_url, upload_url): make_environment(*env)
+            )
+        yield
+    finally:
+        for cls, production, table, url in reversed(undo):
+            cls.PRODUCTION = production
+            table.remove(url)
 
 
 def sdk_initialize(

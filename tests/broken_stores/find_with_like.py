@@ -7,7 +7,7 @@ from correct_stores.sqlite_single_connection import SQLiteStore
 from reference_stores.records import lookup_key
 
 EXPECTED_CLAUSES = {"ROUNDTRIP-HOSTILE"}
-COLLATERAL = {"SAVE-USER-ISOLATION"}
+COLLATERAL = {"SAVE-USER-ISOLATION", "USER-NAME-EXACT"}
 
 
 class Store(SQLiteStore):

@@ -7,7 +7,7 @@ from correct_stores.dict_store import DictTokenStore
 from reference_stores.records import lookup_key
 
 EXPECTED_CLAUSES = {"SAVE-PRECEDENCE", "FIND-PRECEDENCE"}
-COLLATERAL = {"FIND-USER-ONLY"}
+COLLATERAL = {"FIND-USER-ONLY", "SAVE-USER-ONLY"}
 
 
 class Store(DictTokenStore):

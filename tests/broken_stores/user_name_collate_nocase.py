@@ -5,7 +5,7 @@ from __future__ import annotations
 from correct_stores.sqlite_single_connection import SQLiteStore
 
 EXPECTED_CLAUSES = {"SAVE-USER-ISOLATION"}
-COLLATERAL: set[str] = set()
+COLLATERAL = {"USER-NAME-EXACT"}
 
 
 class Store(SQLiteStore):

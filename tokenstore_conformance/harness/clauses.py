@@ -65,6 +65,11 @@ _CLAUSES = [
     # delete_tokens
     Clause("DELETEALL-EMPTIES", "MUST", "after delete_tokens, get_tokens is [] and every lookup misses"),
     Clause("DELETEALL-REUSABLE", "MUST", "after delete_tokens the store keeps working and new ids are unique"),
+    # the key space and caches
+    Clause("SAVE-USER-ONLY", "MUST", "a token with a user name no record has (and no stored id) is inserted, whatever its other keys match"),
+    Clause("KEY-NONE", "MUST", "a key the token leaves None is no value: it never matches a record whose field is None too"),
+    Clause("USER-NAME-EXACT", "MUST", "user names match exactly: names differing in case, accents, spaces, normalisation or the part after @ are different users"),
+    Clause("READ-AFTER-WRITE", "MUST", "every read path answers from the current records, even one read just before a delete or a save that changes a key"),
     # instances
     Clause("INSTANCE-ISOLATION", "MUST", "two instances not declared persistent never see each other's records"),
     Clause("INSTANCE-PERSIST", "MUST", "an instance declared persistent sees what an earlier instance saved"),
@@ -80,6 +85,7 @@ _CLAUSES = [
     Clause("FLOW-PERSIST", "MUST", "with a store declared persistent, a new instance resumes the session without a new login"),
     Clause("FLOW-REMOVE", "MUST", "OAuthToken.remove() deletes exactly that token's record, and a start with the removed id finds nothing"),
     Clause("FLOW-REVOKE", "MUST", "OAuthToken.revoke(id) posts the refresh token of the record with that id (SDK 8.0; earlier SDKs cannot revoke)"),
+    Clause("FLOW-DC", "MUST", "a user of another data centre keeps its api_domain through a refresh that names none, and the SDK's CRM calls go to that data centre"),
     Clause("FLOW-EXCHANGE-FAIL", "MUST", "a grant code exchange or refresh the server refuses stores nothing and changes nothing"),
     # concurrency
     Clause("CONC-THREADS-DISTINCT", "MUST", "threads saving different users at once lose nothing: each user has one record holding its last save, and ids stay unique"),

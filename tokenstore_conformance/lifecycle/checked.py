@@ -49,6 +49,7 @@ class CheckedSteps(RuleBasedStateMachine):
         self.serial = 0
         self.inserts = 0  # records inserted so far, which is what a store that numbers its records counts
         self.step_clauses: tuple[str, ...] = ("GET-EMPTY",)
+        self.context: tuple[str, ...] = ()  # clauses a compound rule adds to every failure inside it
         self.story: list[str] = []
         self.store = self._open_first()
 
@@ -109,7 +110,7 @@ class CheckedSteps(RuleBasedStateMachine):
     def _fail(self, clauses: Iterable[str], message: str) -> None:
         # Every mismatch is raised here, so Hypothesis treats them as one failure
         # and is free to shrink towards whichever sequence shows it most simply.
-        failure = LifecycleMismatch(clauses, message)
+        failure = LifecycleMismatch((*clauses, *self.context), message)
         self.run.failed(self.story, failure)
         raise failure
 

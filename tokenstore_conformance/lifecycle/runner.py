@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, Phase, configuration, seed, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis.stateful import run_state_machine_as_test
 
+from .adversary import AdversarialMachine
 from .database import PerStoreDatabase
 from .failures import LifecycleStopped, ShrinkingOutOfTime, add_note
-from .machine import LifecycleMachine
 from .profiles import RANDOM, Profile
 from .state import Run, StoreSource
 
@@ -41,8 +41,8 @@ def run_lifecycle(
     run = Run(source, allow_existing, profile.shrink_seconds)
 
     @seed(chosen_seed)
-    def machine() -> LifecycleMachine:
-        return LifecycleMachine(run)
+    def machine() -> AdversarialMachine:
+        return AdversarialMachine(run)
 
     chosen = settings(
         max_examples=profile.max_examples,

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from hypothesis import strategies as st
 
-from ..records import API_DOMAIN, CLIENT, HOSTILE, HOSTILE_CHARACTERS, REDIRECT_URL
+from ..records import API_DOMAIN, CLIENT, HOSTILE, HOSTILE_CHARACTERS, NAME_FAMILIES, REDIRECT_URL
 
 
 def texts() -> st.SearchStrategy[str]:
@@ -40,6 +40,9 @@ def user_names() -> st.SearchStrategy[str]:
                 "Alice@Example.test",
                 "alice@example.test ",
                 "bob@example.test",
+                # as the SDK stores them, "email:org-id"; these two differ in the domain's case and the org
+                "alice@example.test:70004000",
+                "alice@EXAMPLE.test:70004001",
                 "x' or user_name='alice@example.test",
             )
         ),
@@ -110,3 +113,11 @@ NEAR_MISSES: dict[str, Callable[[str], str]] = {
 def near_misses() -> st.SearchStrategy[str]:
     """Names of NEAR_MISSES: values that a sloppy comparison (LIKE, case folding, trimming) confuses."""
     return st.sampled_from(sorted(NEAR_MISSES))
+
+
+def name_variant_kinds() -> st.SearchStrategy[str]:
+    """Kinds of near-duplicate user names (``records/names.py``): what one sloppy comparison takes for a name.
+
+    A family of comparisons is drawn first, then one of its kinds.
+    """
+    return st.sampled_from(tuple(NAME_FAMILIES.values())).flatmap(st.sampled_from)

@@ -10,45 +10,30 @@ codes, exchanges them like Zoho does (a code works once), refreshes and
 revokes refresh tokens, and answers the two CRM calls the token code uses:
 the current user and the organisation. Every request is logged, and a test
 can make the next token requests fail.
+
+It also plays Zoho's data centres: the US one (``url``, the default) and the
+EU, IN and AU ones, each with its accounts and CRM server on a loopback port
+of its own. A user's account lives in one data centre: only that one
+exchanges the user's grant codes, refreshes the user's tokens and accepts
+them on CRM calls. As at Zoho, the exchange of a grant code names the data
+centre's CRM domain in ``api_domain``, and a refresh does not.
 """
 
 from __future__ import annotations
 
 import itertools
-import json
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from http.server import ThreadingHTTPServer
 
-TOKEN_PATH = "/oauth/v2/token"
-REVOKE_PATH = TOKEN_PATH + "/revoke"
+from .wire import HOME, REVOKE_PATH, TOKEN_PATH, LoggedRequest, handler_for
+
+__all__ = ["HOME", "REGIONS", "TOKEN_PATH", "FakeUser", "FakeZoho", "Issued", "LoggedRequest", "now_ms"]
+
 ORG_ZGID = "70004000"
-AUTH_PREFIX = "Zoho-oauthtoken "
 LOOPBACK = "127.0.0.1"
-
-
-@dataclass(frozen=True)
-class LoggedRequest:
-    """One request as the server received it; form fields and query parameters as plain strings."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    form: dict[str, str]
-    authorization: str | None
-
-    @property
-    def grant_type(self) -> str | None:
-        return self.form.get("grant_type") if self.path == TOKEN_PATH else None
-
-    @property
-    def access_token(self) -> str | None:
-        """The access token the request was authorised with, if any."""
-        if self.authorization and self.authorization.startswith(AUTH_PREFIX):
-            return self.authorization[len(AUTH_PREFIX) :]
-        return None
+REGIONS = (HOME, "EU", "IN", "AU")
 
 
 @dataclass
@@ -57,6 +42,7 @@ class FakeUser:
 
     email: str
     user_id: str
+    region: str = HOME  # the data centre the account lives in
     refresh_tokens: list[str] = field(default_factory=list)
     access_tokens: list[str] = field(default_factory=list)
 
@@ -78,10 +64,12 @@ class FakeZoho:
     that uses it cannot reach anything off the machine through it.
     """
 
-    def __init__(self, token_lifetime: int = 3600) -> None:
+    def __init__(self, token_lifetime: int = 3600, refresh_api_domain: bool = False) -> None:
         # Seconds the next issued access token lives; a negative value hands
         # out a token that expired that long ago, as if the clock had moved on.
         self.token_lifetime = token_lifetime
+        # Zoho names the API domain when it exchanges a grant code, not when it refreshes.
+        self.refresh_api_domain = refresh_api_domain
         self.users: list[FakeUser] = []
         self.requests: list[LoggedRequest] = []
         self.issued: list[Issued] = []
@@ -91,29 +79,30 @@ class FakeZoho:
         self._failures: list[str] = []
         self._serial = itertools.count(1)
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._servers: dict[str, tuple[ThreadingHTTPServer, threading.Thread]] = {}
 
     # -- life cycle ---------------------------------------------------------
 
     def start(self) -> FakeZoho:
-        server = ThreadingHTTPServer((LOOPBACK, 0), _handler_for(self))
-        server.daemon_threads = True
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.02}, name="fake-zoho", daemon=True
-        )
-        self._thread.start()
+        for region in REGIONS:
+            server = ThreadingHTTPServer((LOOPBACK, 0), handler_for(self._handle, region))
+            server.daemon_threads = True
+            thread = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.02},
+                name=f"fake-zoho-{region}",
+                daemon=True,
+            )
+            self._servers[region] = (server, thread)
+            thread.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        while self._servers:
+            _, (server, thread) = self._servers.popitem()
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=5)
 
     def __enter__(self) -> FakeZoho:
         return self.start()
@@ -123,22 +112,36 @@ class FakeZoho:
 
     @property
     def url(self) -> str:
-        """The base URL, e.g. ``http://127.0.0.1:40123``: the CRM API domain the server hands out."""
-        if self._server is None:
-            raise RuntimeError("the fake Zoho server is not running")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        """The US data centre's base URL, e.g. ``http://127.0.0.1:40123``: the CRM API domain it hands out."""
+        return self.region_url(HOME)
 
     @property
     def accounts_url(self) -> str:
-        """The token endpoint, which is what the SDK calls the accounts URL."""
-        return self.url + TOKEN_PATH
+        """The US token endpoint, which is what the SDK calls the accounts URL."""
+        return self.region_url(HOME) + TOKEN_PATH
+
+    def region_url(self, region: str) -> str:
+        """The base URL of a data centre's server: its CRM API domain, and its accounts server."""
+        if region not in self._servers:
+            raise RuntimeError(f"the fake Zoho server is not running (data centre {region!r})")
+        host, port = self._servers[region][0].server_address[:2]
+        return f"http://{host}:{port}"
+
+    def environments(self) -> dict[str, tuple[str, str, str]]:
+        """Each data centre's (CRM URL, accounts URL, file upload URL), as the SDK's environments hold them."""
+        return {
+            r: (self.region_url(r), self.region_url(r) + TOKEN_PATH, self.region_url(r) + "/content")
+            for r in REGIONS
+        }
 
     # -- set-up by tests ----------------------------------------------------
 
-    def add_user(self, email: str) -> FakeUser:
+    def add_user(self, email: str, region: str = HOME) -> FakeUser:
+        """A user whose account lives in the data centre ``region``."""
+        if region not in REGIONS:
+            raise ValueError(f"unknown data centre {region!r}; the fake plays {', '.join(REGIONS)}")
         with self._lock:
-            user = FakeUser(email=email, user_id=f"7000400000{len(self.users) + 1:04d}")
+            user = FakeUser(email=email, user_id=f"7000400000{len(self.users) + 1:04d}", region=region)
             self.users.append(user)
             return user
 
@@ -169,9 +172,15 @@ class FakeZoho:
         with self._lock:
             return [r for r in self.requests if r.path == REVOKE_PATH]
 
-    def user_of_access_token(self, access_token: str | None) -> FakeUser | None:
+    def user_of_access_token(self, access_token: str | None, region: str | None = None) -> FakeUser | None:
+        """The user the access token was issued to (if ``region`` is given, only a user of that data centre)."""
         with self._lock:
-            return next((u for u in self.users if access_token in u.access_tokens), None)
+            return self._user_by("access_tokens", access_token, region)
+
+    def _user_by(self, tokens: str, value: str | None, region: str | None) -> FakeUser | None:
+        return next(
+            (u for u in self.users if value in getattr(u, tokens) and region in (None, u.region)), None
+        )
 
     def mark(self) -> int:
         """A position in the request log; pass it to ``since`` to see only what came after."""
@@ -204,43 +213,41 @@ class FakeZoho:
         if grant_type == "authorization_code":
             code = form.get("code", "")
             user = self._codes.get(code)
-            if user is None or code in self._used_codes:
+            if user is None or code in self._used_codes or user.region != request.region:
                 return 200, {"error": "invalid_code"}
             self._used_codes.add(code)
             refresh = f"1000.refresh{next(self._serial):04d}.{user.user_id}"
             user.refresh_tokens.append(refresh)
-            return 200, self._issue(user, refresh, grant_type, with_refresh=True)
+            return 200, self._issue(user, refresh, grant_type, first=True)
         if grant_type == "refresh_token":
             refresh = form.get("refresh_token", "")
-            user = next((u for u in self.users if refresh in u.refresh_tokens), None)
+            user = self._user_by("refresh_tokens", refresh, request.region)
             if user is None or refresh in self.revoked:
                 return 200, {"error": "invalid_code"}
-            return 200, self._issue(user, refresh, grant_type, with_refresh=False)
+            return 200, self._issue(user, refresh, grant_type, first=False)
         return 200, {"error": "unsupported_grant_type"}
 
-    def _issue(self, user: FakeUser, refresh: str, grant_type: str, with_refresh: bool) -> dict:
+    def _issue(self, user: FakeUser, refresh: str, grant_type: str, first: bool) -> dict:
+        """A token response: a first exchange also hands out the refresh token and names the API domain."""
         access = f"1000.access{next(self._serial):04d}.{user.user_id}"
         user.access_tokens.append(access)
-        self.issued.append(Issued(user, access, refresh if with_refresh else None, grant_type))
-        body = {
-            "access_token": access,
-            "api_domain": self.url,
-            "token_type": "Bearer",
-            "expires_in": self.token_lifetime,
-        }
-        if with_refresh:
+        self.issued.append(Issued(user, access, refresh if first else None, grant_type))
+        body: dict = {"access_token": access, "token_type": "Bearer", "expires_in": self.token_lifetime}
+        if first or self.refresh_api_domain:
+            body["api_domain"] = self.region_url(user.region)
+        if first:
             body["refresh_token"] = refresh
         return body
 
     def _revoke(self, request: LoggedRequest) -> tuple[int, dict]:
         token = request.form.get("token") or request.query.get("token", "")
-        if any(token in u.refresh_tokens for u in self.users) and token not in self.revoked:
+        if self._user_by("refresh_tokens", token, request.region) and token not in self.revoked:
             self.revoked.append(token)
             return 200, {"status": "success"}
         return 200, {"status": "failure", "error": "invalid_token"}
 
     def _crm(self, request: LoggedRequest, resource: str) -> tuple[int, dict]:
-        user = next((u for u in self.users if request.access_token in u.access_tokens), None)
+        user = self._user_by("access_tokens", request.access_token, request.region)
         if user is None:
             return 401, {
                 "code": "INVALID_TOKEN",
@@ -252,7 +259,11 @@ class FakeZoho:
             return 200, {
                 "org": [{"id": "70004000000000001", "zgid": ORG_ZGID, "company_name": "Kit Test Org"}]
             }
-        users = [user] if request.query.get("type") == "CurrentUser" else list(self.users)
+        users = (
+            [user]
+            if request.query.get("type") == "CurrentUser"
+            else [u for u in self.users if u.region == user.region]
+        )
         return 200, {
             "users": [{"id": u.user_id, "email": u.email, "full_name": u.email.split("@")[0]} for u in users],
             "info": {"per_page": 200, "count": len(users), "page": 1, "more_records": False},
@@ -265,47 +276,6 @@ def _crm_resource(path: str) -> str | None:
     if len(parts) == 3 and parts[0] == "crm" and parts[1][:1] == "v" and parts[1][1:].isdigit():
         return parts[2] if parts[2] in ("users", "org") else None
     return None
-
-
-def _handler_for(zoho: FakeZoho) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        # HTTP/1.0: one request per connection, so no connection outlives a test.
-        protocol_version = "HTTP/1.0"
-
-        def do_GET(self) -> None:
-            self._answer()
-
-        def do_POST(self) -> None:
-            self._answer()
-
-        def _answer(self) -> None:
-            split = urlsplit(self.path)
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
-            request = LoggedRequest(
-                method=self.command,
-                path=split.path,
-                query=_flat(parse_qs(split.query, keep_blank_values=True)),
-                form=_flat(parse_qs(body, keep_blank_values=True)),
-                authorization=self.headers.get("Authorization"),
-            )
-            status, payload = zoho._handle(request)
-            data = json.dumps(payload).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json;charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: object) -> None:
-            # The request log is the record; nothing goes to stderr.
-            pass
-
-    return Handler
-
-
-def _flat(values: dict[str, list[str]]) -> dict[str, str]:
-    return {key: items[-1] for key, items in values.items()}
 
 
 def now_ms() -> int:

@@ -207,22 +207,31 @@ class Flow:
 
     # -- the SDK -------------------------------------------------------------
 
-    def try_initialize(self, token: OAuthToken, store: TokenStore | None = None) -> Exception | None:
-        """``Initializer.initialize`` like a fresh process; the exception it raised, or None."""
+    def try_initialize(
+        self, token: OAuthToken, store: TokenStore | None = None, region: str | None = None
+    ) -> Exception | None:
+        """``Initializer.initialize`` like a fresh process; the exception it raised, or None.
+
+        ``region`` starts the SDK in that data centre's environment instead of
+        the application's default (the US one), as an application configured
+        for an EU account does.
+        """
+        environment = (
+            self.environment if region is None else make_environment(*self.zoho.environments()[region])
+        )
         try:
             sdk_initialize(
-                self.environment,
-                token,
-                GuardedStore(store or self.store, self.store_calls),
-                self.resource_path,
+                environment, token, GuardedStore(store or self.store, self.store_calls), self.resource_path
             )
         except Exception as exc:
             return exc
         self._check_environment()
         return None
 
-    def initialize(self, token: OAuthToken, store: TokenStore | None = None) -> None:
-        error = self.try_initialize(token, store)
+    def initialize(
+        self, token: OAuthToken, store: TokenStore | None = None, region: str | None = None
+    ) -> None:
+        error = self.try_initialize(token, store, region)
         if error is not None:
             raise AssertionError(
                 f"Initializer.initialize raised {type(error).__name__}: {error}{self.log_note()}"
@@ -249,15 +258,17 @@ class Flow:
             ) from exc
         calls = [r for r in self.zoho.since(mark) if r.path.endswith("/users") and "type" not in r.query]
         if result.status != 200 or len(calls) != 1:
+            where = ", ".join(f"{r.region} data centre" for r in calls) or "no data centre"
             raise AssertionError(
                 f"UsersOperations().get_users() came back with HTTP status {result.status} after "
-                f"{len(calls)} request(s) to the server{self.log_note()}"
+                f"{len(calls)} request(s) to the server ({where}){self.log_note()}"
             )
         return calls[0]
 
     def _check_environment(self) -> None:
         environment = sdk_environment()
-        if environment is None or environment.accounts_url != self.zoho.accounts_url:
+        accounts = {accounts_url for _, accounts_url, _ in self.zoho.environments().values()}
+        if environment is None or environment.accounts_url not in accounts:
             url = getattr(environment, "accounts_url", None)
             raise LeftLoopback(
                 f"the SDK switched its accounts URL to {url!r}; a store handed it a foreign domain"
