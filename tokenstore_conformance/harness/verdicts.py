@@ -18,6 +18,9 @@ FAILED, BLOCKED, WARNED, PASSED, NOT_APPLICABLE, NOT_BUILT = (
     "not applicable",
     "not built",
 )
+# With a known-failures file (--tokenstore-expect): a listed clause that failed, or that passed.
+EXPECTED_FAILURE, UNEXPECTED_PASS = "expected failure", "unexpected pass"
+FAILING = (FAILED, BLOCKED, WARNED)  # what a listed clause may do without failing the run
 # The first of these that any test of a clause had decides the clause's verdict.
 PRECEDENCE = (FAILED, BLOCKED, WARNED, PASSED, NOT_APPLICABLE)
 
@@ -42,6 +45,16 @@ class Verdicts:
     def __init__(self) -> None:
         self.outcomes: dict[tuple[str, str], ClauseOutcomes] = defaultdict(ClauseOutcomes)
         self.not_built: dict[str, str] = {}  # store -> why it could not be built
+        self.expected: dict[str, frozenset[str]] = {}  # store -> clause ids listed as known failures
+
+    def shown(self, clause_id: str, spec: str) -> str:
+        """The verdict the run reports: ``verdict()``, with the known-failures file applied."""
+        verdict = self.verdict(clause_id, spec)
+        if clause_id not in self.expected.get(spec, ()):
+            return verdict
+        if verdict in FAILING:
+            return EXPECTED_FAILURE
+        return UNEXPECTED_PASS if verdict == PASSED else verdict
 
     def record(self, clause_id: str, spec: str, nodeid: str, verdict: str, *, message: str = "") -> None:
         entry = self.outcomes[(clause_id, spec)]
