@@ -15,7 +15,6 @@ that passes fails the run, so the file only ever shrinks.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -23,7 +22,8 @@ import pytest
 
 from .. import __version__
 from .clauses import CLAUSES
-from .options import EXPECT, flag
+from .json_report import write_atomically
+from .options import EXPECT, EXPECT_WRITE, flag
 from .report import EXPECTED, ClauseReport, tested
 from .settings import Settings
 from .verdicts import BLOCKED, FAILING, UNEXPECTED_PASS
@@ -135,18 +135,20 @@ class KnownFailures:
             return
         if session.exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             return  # an interrupted run has not seen every clause: keep the file as it is
-        path.parent.mkdir(parents=True, exist_ok=True)
-        scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        scratch.write_text(render_expect(self.clause_report), encoding="utf-8")
-        os.replace(scratch, path)
-        self.written = str(path)
+        try:
+            write_atomically(path, render_expect(self.clause_report))
+        except OSError as exc:
+            self.written = f"tokenstore: could not write {flag(EXPECT_WRITE)} {path}: {exc}"
+            session.exitstatus = pytest.ExitCode.USAGE_ERROR
+            return
+        self.written = f"tokenstore: failing clauses written to {path}"
 
     @pytest.hookimpl(trylast=True)
     def pytest_terminal_summary(self, terminalreporter) -> None:
         for line in self.unexpected_passes():
             terminalreporter.write_line(line, red=True, bold=True)
         if self.written:
-            terminalreporter.write_line(f"tokenstore: failing clauses written to {self.written}")
+            terminalreporter.write_line(self.written, red="could not" in self.written)
 
 
 def _contract_order(clause_id: str) -> int:

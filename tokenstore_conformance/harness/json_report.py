@@ -138,12 +138,15 @@ def build_report(
     }
 
 
-def write_json(path: Path, document: dict[str, object]) -> None:
-    """Write the report whole or not at all: a reader never sees half a file."""
+def write_atomically(path: Path, text: str) -> None:
+    """Write a file whole or not at all: a reader (a CI step) never sees half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    scratch.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    os.replace(scratch, path)
+    try:
+        scratch.write_text(text, encoding="utf-8")
+        os.replace(scratch, path)
+    finally:
+        scratch.unlink(missing_ok=True)
 
 
 class JsonReport:
@@ -167,9 +170,10 @@ class JsonReport:
         if status == pytest.ExitCode.OK and self.clause_report.failed_run():
             status = int(pytest.ExitCode.TESTS_FAILED)  # what the clause report makes of the run
         try:
-            write_json(
-                path, build_report(self.settings, self.clause_report, self.capabilities, self.started, status)
+            document = build_report(
+                self.settings, self.clause_report, self.capabilities, self.started, status
             )
+            write_atomically(path, json.dumps(document, indent=2) + "\n")
         except OSError as exc:
             self.outcome = f"tokenstore: could not write the JSON report ({flag(REPORT)}) to {path}: {exc}"
             session.exitstatus = pytest.ExitCode.USAGE_ERROR

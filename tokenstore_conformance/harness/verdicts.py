@@ -32,7 +32,8 @@ class ClauseOutcomes:
     tests: dict[str, str] = field(default_factory=dict)  # node id -> verdict of that test
     blocked_by: list[str] = field(default_factory=list)
     violated: list[str] = field(default_factory=list)  # clauses a failing comparison named (lifecycle)
-    first_failure: str = ""
+    first_failure: str = ""  # of the failing test first in node id order, so xdist's order changes nothing
+    first_failing_test: str = ""
 
     def verdict(self) -> str:
         seen = set(self.tests.values())
@@ -61,8 +62,9 @@ class Verdicts:
         if entry.tests.get(nodeid) in (FAILED, BLOCKED) and verdict in (PASSED, NOT_APPLICABLE):
             return  # a later phase (teardown) passing does not undo the call's failure
         entry.tests[nodeid] = verdict
-        if verdict in (FAILED, WARNED) and message and not entry.first_failure:
-            entry.first_failure = message
+        if verdict in (FAILED, WARNED) and message:
+            if not entry.first_failing_test or nodeid < entry.first_failing_test:
+                entry.first_failure, entry.first_failing_test = message, nodeid
 
     def block(self, clause_id: str, spec: str, blocker: str) -> None:
         entry = self.outcomes[(clause_id, spec)]

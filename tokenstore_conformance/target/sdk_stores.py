@@ -19,8 +19,9 @@ from ..sdk import DBStore, FileStore
 
 URL_VARIABLE = "TOKENSTORE_DATABASE_URL"
 
-# The table of the SDK's README ("Create DBStore object"), with the test's own table name.
-CREATE_TABLE = """CREATE TABLE {table} (
+# The table of the SDK's README ("Create DBStore object"), named for the test; a second instance of
+# the same test (persistence clauses) finds it there.
+CREATE_TABLE = """CREATE TABLE IF NOT EXISTS {table} (
   id varchar(10) NOT NULL,
   user_name varchar(255),
   client_id varchar(255),
