@@ -15,9 +15,10 @@ MAX_LINES = 350
 
 # Higher layers may import lower ones, never the other way; groups of one layer stay apart.
 LAYERS = {
+    "__main__": 8,  # runs cli
+    "cli": 7,  # gathers the runner's subcommands
     "plugin": 6,
-    "cli": 6,
-    "__main__": 7,  # runs cli
+    "runner": 6,
     "contract": 5,
     "harness": 4,
     "lifecycle": 3,
@@ -130,7 +131,15 @@ FACTS = {
         "harness/options.py",
         "|".join(
             re.escape(f'"{name}"')
-            for name in (options.TIMEOUT, options.ALLOW_EXISTING, options.PROFILE, options.SEED)
+            for name in (
+                options.TIMEOUT,
+                options.ALLOW_EXISTING,
+                options.PROFILE,
+                options.SEED,
+                options.REPORT,
+                options.EXPECT,
+                options.EXPECT_WRITE,
+            )
         ),
     ),
 }

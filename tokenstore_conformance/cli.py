@@ -15,12 +15,19 @@ from . import __version__
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tokenstore_conformance",
-        description="Tools of the TokenStore conformance kit (the contract itself runs under pytest --tokenstore).",
+        description="Tools of the TokenStore conformance kit: run the contract on a store (check, certify), "
+        "render JSON reports as Markdown (report) and measure stores (bench).",
     )
     parser.add_argument("--version", action="version", version=f"tokenstore-conformance {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     from .bench.command import add_parser as add_bench
+    from .runner.certify import add_parser as add_certify
+    from .runner.check import add_parser as add_check
+    from .runner.report import add_parser as add_report
 
+    add_check(subparsers)
+    add_certify(subparsers)
+    add_report(subparsers)
     add_bench(subparsers)
     return parser
 

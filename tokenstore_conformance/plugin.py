@@ -14,7 +14,10 @@ import pytest
 from .harness.options import (
     ALLOW_EXISTING,
     DEFAULT_TIMEOUT,
+    EXPECT,
+    EXPECT_WRITE,
     PROFILE,
+    REPORT,
     SEED,
     STORES,
     STORES_ENV,
@@ -83,6 +86,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest=STRICT,
         default=False,
         help=f"fail the run when a SHOULD clause fails (default: warn); also ini '{STRICT}' and env {STRICT_ENV}=1",
+    )
+    group.addoption(
+        flag(REPORT),
+        dest=REPORT,
+        default=None,
+        metavar="PATH",
+        help=f"write the verdicts of every store and clause as JSON to PATH (also ini '{REPORT}'; "
+        "format in docs/report.md)",
+    )
+    group.addoption(
+        flag(EXPECT),
+        dest=EXPECT,
+        default=None,
+        metavar="FILE",
+        help="known failures: clauses listed per store in FILE are reported 'expected-failure' and "
+        "do not fail the run; a listed clause that passes does",
+    )
+    group.addoption(
+        flag(EXPECT_WRITE),
+        dest=EXPECT_WRITE,
+        default=None,
+        metavar="FILE",
+        help=f"write each store's failing clauses to FILE, in the format {flag(EXPECT)} reads",
+    )
+    parser.addini(
+        REPORT, type="string", default="", help="where to write the JSON report (relative to rootdir)"
     )
     parser.addini(STRICT, type="bool", default=False, help="SHOULD clauses fail the run instead of warning")
     parser.addini(

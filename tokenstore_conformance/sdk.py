@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
+from zohocrmsdk.src.com.zoho.api.authenticator.store.db_store import DBStore
 from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
 from zohocrmsdk.src.com.zoho.api.authenticator.store.token_store import TokenStore
 from zohocrmsdk.src.com.zoho.api.logger import Logger
@@ -29,6 +30,7 @@ from zohocrmsdk.src.com.zoho.crm.api.user_signature import UserSignature
 __all__ = [
     "SDK_LOGGER",
     "ApiResult",
+    "DBStore",
     "DataCenter",
     "FileStore",
     "Initializer",

@@ -22,6 +22,9 @@ PROFILE = "tokenstore_profile"
 SEED = "tokenstore_seed"
 STRICT = "tokenstore_strict"  # dest and ini key
 STRICT_ENV = "TOKENSTORE_STRICT"
+REPORT = "tokenstore_report"  # dest and ini key
+EXPECT = "tokenstore_expect"
+EXPECT_WRITE = "tokenstore_expect_write"
 WORKER_SEED = "tokenstore_seed"  # the controller's seed, in a pytest-xdist worker's workerinput
 
 DEFAULT_TIMEOUT = 10.0

@@ -11,14 +11,16 @@ from ..records import TokenRecord, explain_difference, record_of
 from ..records.preconditions import PreconditionFailed
 from ..sdk import OAuthToken
 from .clauses import CLAUSES, Clause
+from .junit import junit_properties
 from .settings import Settings
-from .verdicts import BLOCKED, FAILED, NOT_APPLICABLE, PASSED, WARNED, Verdicts
+from .verdicts import BLOCKED, FAILED, NOT_APPLICABLE, PASSED, UNEXPECTED_PASS, WARNED, Verdicts
 
 TESTED = "tokenstore_clauses"
 VIOLATED = "tokenstore_violated"
 BLOCKED_BY = "tokenstore_blocked_by"
 WARNED_BY = "tokenstore_warned"
 FIRST_LINE = "tokenstore_message"
+EXPECTED = "tokenstore_expected"  # the failure was listed in the known-failures file (harness/expect.py)
 
 
 class ShouldClauseWarning(UserWarning):
@@ -101,6 +103,7 @@ class ClauseReport:
             spec = callspec.params.get("store_spec") if callspec else None
             if ids and spec is not None:
                 item.user_properties.append((TESTED, (spec.name, tuple(ids))))
+                item.user_properties += junit_properties(spec.name, ids)
                 # `-k SAVE-ID-ECHO` selects a clause's tests.
                 item.extra_keyword_matches.update(ids)
 
@@ -173,7 +176,7 @@ class ClauseReport:
         message = _property(report.user_properties, FIRST_LINE) or warned or ""
         if blocker is not None:
             verdict = BLOCKED
-        elif report.failed:
+        elif report.failed or _property(report.user_properties, EXPECTED) is not None:
             verdict = FAILED
         elif report.skipped:
             verdict = NOT_APPLICABLE
@@ -189,16 +192,18 @@ class ClauseReport:
                 if named not in self.verdicts.outcomes[(cid, spec)].violated:
                     self.verdicts.outcomes[(cid, spec)].violated.append(named)
 
-    def _clauses(self) -> list[Clause]:
+    def clauses(self) -> list[Clause]:
         known = list(CLAUSES.values())
         extra = sorted({cid for cid, _ in self.verdicts.outcomes} - set(CLAUSES))
         return known + [Clause(cid, "?", "") for cid in extra]
 
     def failed_run(self) -> bool:
         """Whether the verdicts fail the run where pytest's outcomes alone would not."""
-        ids = [c.id for c in self._clauses()]
+        ids = [c.id for c in self.clauses()]
         return bool(self.verdicts.not_built) or any(
-            self.verdicts.verdict(cid, spec) in (FAILED, BLOCKED) for cid in ids for spec in self.specs
+            self.verdicts.shown(cid, spec) in (FAILED, BLOCKED, UNEXPECTED_PASS)
+            for cid in ids
+            for spec in self.specs
         )
 
     @pytest.hookimpl(trylast=True)
@@ -213,4 +218,4 @@ class ClauseReport:
     def pytest_terminal_summary(self, terminalreporter) -> None:
         from .table import write_table
 
-        write_table(terminalreporter, self.verdicts, self._clauses(), self.specs)
+        write_table(terminalreporter, self.verdicts, self.clauses(), self.specs)

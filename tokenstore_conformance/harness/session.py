@@ -12,6 +12,8 @@ import pytest
 from ..target.spec import SpecError, StoreBuildError, StoreSpec, load_spec
 from . import fixtures, report
 from .collection import add_contract
+from .expect import ExpectError, KnownFailures, read_expect
+from .json_report import JsonReport
 from .settings import SETTINGS_KEY, resolve, timeout_of
 
 
@@ -24,9 +26,10 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
         raise pytest.UsageError(str(exc)) from None
     settings = resolve(config, loaded, source)
     not_built: dict[str, str] = {}
+    capabilities: dict[str, dict[str, object]] = {}
     for spec in loaded:
         try:
-            check_empty(spec, settings.allow_existing)
+            capabilities[spec.name] = check_empty(spec, settings.allow_existing)
         except StoreBuildError as exc:
             not_built[spec.name] = str(exc)
     if len(not_built) == len(loaded):
@@ -36,11 +39,21 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
     config.stash[SETTINGS_KEY] = settings
     add_contract(config)
     config.pluginmanager.register(fixtures, "tokenstore-fixtures")
-    config.pluginmanager.register(report.ClauseReport(settings, not_built), "tokenstore-report")
+    clause_report = report.ClauseReport(settings, not_built)
+    try:
+        expected = read_expect(settings.expect, clause_report.specs) if settings.expect else {}
+    except ExpectError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    clause_report.verdicts.expected.update(expected)
+    config.pluginmanager.register(clause_report, "tokenstore-report")
+    config.pluginmanager.register(KnownFailures(settings, clause_report), "tokenstore-expect")
+    config.pluginmanager.register(JsonReport(settings, clause_report, capabilities), "tokenstore-json")
 
 
-def check_empty(spec: StoreSpec, allow_existing: bool) -> None:
+def check_empty(spec: StoreSpec, allow_existing: bool) -> dict[str, object]:
     """Build the store once; stop the run if it already holds tokens the kit did not write.
+
+    Returns what the store declares (persistent, concurrency), for the JSON report.
 
     Raises StoreBuildError if the store cannot be built at all: the run goes
     on for the other stores and reports this one as not built.
@@ -49,6 +62,10 @@ def check_empty(spec: StoreSpec, allow_existing: bool) -> None:
     try:
         built = spec.build(lambda: scratch)
         try:
+            declared = {
+                "persistent": spec.persistent(built.store),
+                "concurrency": spec.concurrency(built.store),
+            }
             tokens = [] if allow_existing else built.store.get_tokens()
         finally:
             built.close()
@@ -68,3 +85,4 @@ def check_empty(spec: StoreSpec, allow_existing: bool) -> None:
             "not write; the kit saves and deletes tokens, so point it at an empty store "
             "(--tokenstore-allow-existing runs anyway and DELETES them)"
         )
+    return declared

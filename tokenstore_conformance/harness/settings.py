@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shlex
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,10 @@ from ..target.spec import StoreSpec
 from .options import (
     ALLOW_EXISTING,
     DEFAULT_TIMEOUT,
+    EXPECT,
+    EXPECT_WRITE,
     PROFILE,
+    REPORT,
     SEED,
     STRICT,
     STRICT_ENV,
@@ -45,6 +49,10 @@ class Settings:
     drawn: bool  # the seed was drawn at random for this run
     strict: bool  # SHOULD failures fail the run instead of warning
     strict_from: str
+    report: Path | None = None  # where the JSON report goes
+    report_from: str = DEFAULT
+    expect: Path | None = None  # the known-failures file read
+    expect_write: Path | None = None  # the known-failures file written at the end
 
     @property
     def spec_names(self) -> list[str]:
@@ -60,7 +68,18 @@ class Settings:
             f"seed {self.seed} ({how}; from {self.seed_from})",
             f"tokenstore timeout: {self.timeout:g}s per store call (from {self.timeout_from}); "
             f"SHOULD clauses {'fail' if self.strict else 'warn'} (from {self.strict_from})",
+            *self._files(),
         ]
+
+    def _files(self) -> list[str]:
+        shown = []
+        if self.report is not None:
+            shown.append(f"JSON report to {self.report} (from {self.report_from})")
+        if self.expect is not None:
+            shown.append(f"known failures from {self.expect}")
+        if self.expect_write is not None:
+            shown.append(f"failures written to {self.expect_write}")
+        return [f"tokenstore files: {'; '.join(shown)}"] if shown else []
 
     def rerun_command(self, spec: str) -> str:
         """The pytest command that runs the same lifecycle sequences against the same store again."""
@@ -96,7 +115,25 @@ def resolve(config: pytest.Config, specs: list[StoreSpec], specs_from: str) -> S
         seed_from=DEFAULT if config.getoption(SEED) is None else flag(SEED),
         drawn=drawn,
         **dict(zip(("strict", "strict_from"), strict_of(config))),
+        **dict(zip(("report", "report_from"), report_of(config))),
+        expect=_path_option(config, EXPECT),
+        expect_write=_path_option(config, EXPECT_WRITE),
     )
+
+
+def report_of(config: pytest.Config) -> tuple[Path | None, str]:
+    """Where the JSON report goes and where that came from: the option (from the working directory), or ini (from rootdir)."""
+    if config.getoption(REPORT):
+        return _path_option(config, REPORT), flag(REPORT)
+    value = str(config.getini(REPORT) or "").strip()
+    if value:
+        return config.rootpath / value, f"ini {REPORT}"
+    return None, DEFAULT
+
+
+def _path_option(config: pytest.Config, dest: str) -> Path | None:
+    value = config.getoption(dest)
+    return None if not value else config.invocation_params.dir / value
 
 
 def strict_of(config: pytest.Config) -> tuple[bool, str]:

@@ -5,9 +5,19 @@ from __future__ import annotations
 import shlex
 
 from .clauses import Clause
-from .verdicts import BLOCKED, FAILED, NOT_APPLICABLE, NOT_BUILT, PASSED, WARNED, Verdicts
+from .verdicts import (
+    BLOCKED,
+    EXPECTED_FAILURE,
+    FAILED,
+    NOT_APPLICABLE,
+    NOT_BUILT,
+    PASSED,
+    UNEXPECTED_PASS,
+    WARNED,
+    Verdicts,
+)
 
-COUNTED = (PASSED, FAILED, BLOCKED, WARNED, NOT_APPLICABLE)
+COUNTED = (PASSED, FAILED, BLOCKED, WARNED, EXPECTED_FAILURE, UNEXPECTED_PASS, NOT_APPLICABLE)
 
 
 def write_table(tr, verdicts: Verdicts, clauses: list[Clause], specs: list[str]) -> None:
@@ -23,7 +33,7 @@ def write_table(tr, verdicts: Verdicts, clauses: list[Clause], specs: list[str])
         f"{'clause':<{width}}  level   " + "  ".join(f"{f'[{i}]':<{cell}}" for i in range(1, len(specs) + 1))
     )
     for clause in ran:
-        cells = [verdicts.verdict(clause.id, s) or "-" for s in specs]
+        cells = [verdicts.shown(clause.id, s) or "-" for s in specs]
         notes = _notes(verdicts, clause.id, specs)
         markup = {"red": True} if FAILED in cells and clause.level == "MUST" else {}
         tr.write_line(
@@ -55,12 +65,15 @@ def _footer(tr, verdicts: Verdicts, ran: list[Clause], spec: str) -> None:
     if spec in verdicts.not_built:
         tr.write_line(f"{spec}: not built: {verdicts.not_built[spec]}", bold=True, red=True)
         return
-    tally = {v: [c for c in ran if verdicts.verdict(c.id, spec) == v] for v in COUNTED}
+    tally = {v: [c for c in ran if verdicts.shown(c.id, spec) == v] for v in COUNTED}
     must = sum(c.level == "MUST" for c in tally[FAILED])
     counts = [f"{len(tally[PASSED])} clauses passed", f"{len(tally[FAILED])} failed ({must} MUST)"]
-    counts += [f"{len(tally[v])} {v}" for v in (BLOCKED, WARNED) if tally[v]]
+    counts += [
+        f"{len(tally[v])} {v}" for v in (BLOCKED, WARNED, EXPECTED_FAILURE, UNEXPECTED_PASS) if tally[v]
+    ]
     counts.append(f"{len(tally[NOT_APPLICABLE])} {NOT_APPLICABLE}")
-    tr.write_line(f"{spec}: {', '.join(counts)}", bold=True, red=bool(must), green=not tally[FAILED])
+    bad = tally[FAILED] or tally[UNEXPECTED_PASS]
+    tr.write_line(f"{spec}: {', '.join(counts)}", bold=True, red=bool(must or bad), green=not bad)
     roots = verdicts.roots(spec, [c.id for c in ran])
     unchecked = sorted(
         {b for c in tally[BLOCKED] for b in verdicts.blockers(c.id, spec) if not verdicts.verdict(b, spec)}

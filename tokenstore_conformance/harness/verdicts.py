@@ -18,6 +18,9 @@ FAILED, BLOCKED, WARNED, PASSED, NOT_APPLICABLE, NOT_BUILT = (
     "not applicable",
     "not built",
 )
+# With a known-failures file (--tokenstore-expect): a listed clause that failed, or that passed.
+EXPECTED_FAILURE, UNEXPECTED_PASS = "expected failure", "unexpected pass"
+FAILING = (FAILED, BLOCKED, WARNED)  # what a listed clause may do without failing the run
 # The first of these that any test of a clause had decides the clause's verdict.
 PRECEDENCE = (FAILED, BLOCKED, WARNED, PASSED, NOT_APPLICABLE)
 
@@ -29,7 +32,8 @@ class ClauseOutcomes:
     tests: dict[str, str] = field(default_factory=dict)  # node id -> verdict of that test
     blocked_by: list[str] = field(default_factory=list)
     violated: list[str] = field(default_factory=list)  # clauses a failing comparison named (lifecycle)
-    first_failure: str = ""
+    first_failure: str = ""  # of the failing test first in node id order, so xdist's order changes nothing
+    first_failing_test: str = ""
 
     def verdict(self) -> str:
         seen = set(self.tests.values())
@@ -42,14 +46,25 @@ class Verdicts:
     def __init__(self) -> None:
         self.outcomes: dict[tuple[str, str], ClauseOutcomes] = defaultdict(ClauseOutcomes)
         self.not_built: dict[str, str] = {}  # store -> why it could not be built
+        self.expected: dict[str, frozenset[str]] = {}  # store -> clause ids listed as known failures
+
+    def shown(self, clause_id: str, spec: str) -> str:
+        """The verdict the run reports: ``verdict()``, with the known-failures file applied."""
+        verdict = self.verdict(clause_id, spec)
+        if clause_id not in self.expected.get(spec, ()):
+            return verdict
+        if verdict in FAILING:
+            return EXPECTED_FAILURE
+        return UNEXPECTED_PASS if verdict == PASSED else verdict
 
     def record(self, clause_id: str, spec: str, nodeid: str, verdict: str, *, message: str = "") -> None:
         entry = self.outcomes[(clause_id, spec)]
         if entry.tests.get(nodeid) in (FAILED, BLOCKED) and verdict in (PASSED, NOT_APPLICABLE):
             return  # a later phase (teardown) passing does not undo the call's failure
         entry.tests[nodeid] = verdict
-        if verdict in (FAILED, WARNED) and message and not entry.first_failure:
-            entry.first_failure = message
+        if verdict in (FAILED, WARNED) and message:
+            if not entry.first_failing_test or nodeid < entry.first_failing_test:
+                entry.first_failure, entry.first_failing_test = message, nodeid
 
     def block(self, clause_id: str, spec: str, blocker: str) -> None:
         entry = self.outcomes[(clause_id, spec)]
