@@ -8,7 +8,14 @@ from reference_stores.records import COLUMNS
 from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"BYID-HIT"}
-COLLATERAL = {"BYID-DETACHED", "DELETE-UNKNOWN", "ROUNDTRIP-FIELDS", "ROUNDTRIP-HOSTILE", "ROUNDTRIP-LONG"}
+COLLATERAL = {
+    "BYID-DETACHED",
+    "CAPACITY",
+    "DELETE-UNKNOWN",
+    "ROUNDTRIP-FIELDS",
+    "ROUNDTRIP-HOSTILE",
+    "ROUNDTRIP-LONG",
+}
 
 
 class Store(DictTokenStore):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from correct_stores.sqlite_single_connection import SQLiteStore
 
 EXPECTED_CLAUSES = {"DELETE-ONE", "DELETE-UNKNOWN"}
-COLLATERAL = {"SAVE-ID-UNIQUE"}
+COLLATERAL = {"CAPACITY", "SAVE-ID-UNIQUE"}
 
 
 class Store(SQLiteStore):

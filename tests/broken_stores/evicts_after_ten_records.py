@@ -9,7 +9,7 @@ from correct_stores.dict_store import DictTokenStore
 from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"GET-ALL"}
-COLLATERAL = {"SAVE-ID-UNIQUE"}
+COLLATERAL = {"CAPACITY", "SAVE-ID-UNIQUE"}
 CAPACITY = 10
 
 

@@ -7,6 +7,7 @@ from correct_stores.sqlite_single_connection import SQLiteStore
 EXPECTED_CLAUSES = {"ROUNDTRIP-EXPIRY-STR"}
 COLLATERAL = {
     "BYID-HIT",
+    "CAPACITY",
     "DELETE-ONE",
     "DELETE-UNKNOWN",
     "DELETEALL-REUSABLE",

@@ -9,6 +9,7 @@ from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"FIND-BY-USER", "FIND-BY-ACCESS", "FIND-BY-GRANT", "FIND-BY-REFRESH"}
 COLLATERAL = {
+    "CAPACITY",
     "FIND-BY-ID",
     "FIND-FILL-NONE-ONLY",
     "FIND-PRECEDENCE",

@@ -7,7 +7,7 @@ from correct_stores.sqlite_single_connection import SELECT, SQLiteStore
 from reference_stores.records import token_from_row
 
 EXPECTED_CLAUSES = {"GET-ALL"}
-COLLATERAL = {"SAVE-ID-UNIQUE"}
+COLLATERAL = {"CAPACITY", "SAVE-ID-UNIQUE"}
 PAGE_SIZE = 10
 
 

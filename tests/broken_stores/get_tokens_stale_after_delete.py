@@ -7,7 +7,7 @@ from correct_stores.dict_store import DictTokenStore
 from reference_stores.records import token_from_row
 
 EXPECTED_CLAUSES = {"DELETE-ONE", "DELETEALL-EMPTIES"}
-COLLATERAL = {"READ-AFTER-WRITE"}
+COLLATERAL = {"CAPACITY", "READ-AFTER-WRITE"}
 
 
 class Store(DictTokenStore):

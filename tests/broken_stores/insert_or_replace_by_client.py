@@ -6,6 +6,7 @@ from correct_stores.sqlite_single_connection import INSERT, SQLiteStore
 
 EXPECTED_CLAUSES = {"SAVE-INSERT"}
 COLLATERAL = {
+    "CAPACITY",
     "DELETE-ONE",
     "DELETE-UNKNOWN",
     "DELETEALL-REUSABLE",

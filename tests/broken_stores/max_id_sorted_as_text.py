@@ -5,7 +5,7 @@ from __future__ import annotations
 from correct_stores.sqlite_single_connection import SQLiteStore
 
 EXPECTED_CLAUSES = {"SAVE-ID-UNIQUE"}
-COLLATERAL = {"DELETEALL-REUSABLE", "GET-ALL"}
+COLLATERAL = {"CAPACITY", "DELETEALL-REUSABLE", "GET-ALL"}
 
 
 class Store(SQLiteStore):
