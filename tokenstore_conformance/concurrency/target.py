@@ -60,13 +60,12 @@ def factory_of(spec: str, timeout: float) -> Callable[..., object]:
     return load_spec(spec, timeout).target
 
 
+_KEPT_UNTIL_EXIT: list[object] = []
+
+
 @contextmanager
 def built_store(spec: str, timeout: float, tmp_path: str | None) -> Iterator[TokenStore]:
-    """A store built from ``spec``, closed again afterwards; the one place stores are built.
-
-    A factory that is a generator function yields its store; the code after its
-    ``yield`` is the store's teardown, run when the block ends.
-    """
+    """A store built from ``spec`` in a worker process; the one place workers build stores."""
     try:
         resolved = load_spec(spec, timeout)
     except Exception as exc:  # the kit's start-up resolved this SPEC; a child failing it is news
@@ -77,10 +76,11 @@ def built_store(spec: str, timeout: float, tmp_path: str | None) -> Iterator[Tok
             raise StoreBuildError(f"{spec!r} asks for tmp_path but the check was given none")
         return Path(tmp_path)
 
-    # StoreSpec.build handles classes, factories and generator factories alike; close() runs
-    # a generator factory's teardown.
+    # StoreSpec.build handles classes, factories and generator factories alike. A generator
+    # factory's teardown is not run here: the storage belongs to the test in pytest's process,
+    # whose factory tears it down once, after every worker is gone (a worker dropping the table
+    # would take its siblings' records with it). The built store is kept referenced until the
+    # worker ends with os._exit, so that not even garbage collection closes the generator.
     built = resolved.build(directory)
-    try:
-        yield built.store
-    finally:
-        built.close()
+    _KEPT_UNTIL_EXIT.append(built)
+    yield built.store
