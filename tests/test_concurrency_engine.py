@@ -74,7 +74,7 @@ def test_a_store_that_crashes_the_interpreter_fails_its_clause_and_the_run_goes_
     assert {
         verdicts_[c] for c in ("CONC-THREADS-DISTINCT", "CONC-THREADS-SAME-USER", "CONC-THREADS-READ")
     } == {"failed"}
-    assert verdicts_["CONC-PROC-DISTINCT"] == "skipped", run
+    assert verdicts_["CONC-PROC-DISTINCT"] == "not applicable", run
     pids = _pids(pytester) - {os.getpid()}
     assert pids, "the store recorded no process"
     assert [pid for pid in pids if not _gone(pid)] == []
@@ -97,8 +97,11 @@ def test_a_store_that_hangs_is_stopped_by_the_call_timeout_and_every_process_is_
 def test_a_declaration_out_of_range_is_a_clear_failure(run_kit, pytester):
     pytester.makepyfile(misbehaving=MISBEHAVING)
     run = run_kit("--tokenstore=misbehaving:Misdeclared", "-k", "test_threads_saving_distinct")
-    assert run.failed_clauses() == {"CONC-THREADS-DISTINCT"}, run
-    assert "tokenstore_concurrency = 'thread' is not one of 'none', 'threads', 'processes'" in run.stdout, run
+    # Caught when the run starts, as one line, before any store is written to.
+    assert run.ret == pytest.ExitCode.USAGE_ERROR, run
+    assert (
+        "declares tokenstore_concurrency = 'thread'; use one of 'none', 'threads', 'processes'" in run.stderr
+    ), run
 
 
 def test_clauses_above_the_declared_level_do_not_apply(run_kit, pytester):
@@ -113,11 +116,12 @@ def test_clauses_above_the_declared_level_do_not_apply(run_kit, pytester):
     )
     assert run.ret == pytest.ExitCode.OK, run
     threads, none, not_persistent = run.verdicts(0), run.verdicts(1), run.verdicts(2)
-    assert (threads["CONC-THREADS-READ"], threads["CONC-PROC-READ"]) == ("passed", "skipped"), run
-    assert set(none.values()) == {"skipped"}, run
-    assert (not_persistent["CONC-THREADS-READ"], not_persistent["CRASH-DURABLE"]) == ("passed", "skipped"), (
-        run
-    )
+    assert (threads["CONC-THREADS-READ"], threads["CONC-PROC-READ"]) == ("passed", "not applicable"), run
+    assert set(none.values()) == {"not applicable"}, run
+    assert (not_persistent["CONC-THREADS-READ"], not_persistent["CRASH-DURABLE"]) == (
+        "passed",
+        "not applicable",
+    ), run
     assert (
         "declares tokenstore_concurrency = 'none'; CONC-THREADS-READ applies to stores declared 'threads'"
         in run.stdout

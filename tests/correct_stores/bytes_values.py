@@ -21,8 +21,11 @@ class Store(TokenStore):
     """Rows of bytes, as a store over a bytes-only backend (a key-value database, a file) holds them.
 
     Encoding is a bijection, so comparing bytes is comparing the strings code
-    point by code point: two names that differ in any way stay two users.
+    point by code point: two names that differ in any way stay two users. It
+    takes no lock, so it declares that it is not to be shared between threads.
     """
+
+    tokenstore_concurrency = "none"
 
     def __init__(self) -> None:
         self._rows: list[Encoded] = []
