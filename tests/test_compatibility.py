@@ -51,14 +51,17 @@ def test_the_rows_of_the_in_process_stores_match_fresh_runs(tmp_path):
     assert stale == [], "docs/compatibility.md is out of date: regenerate it with tox -e compat"
 
 
-def test_the_file_store_workaround_on_the_page_passes_every_clause(run_kit, pytester):
+def test_the_file_store_workaround_on_the_page_fixes_what_it_says_and_no_more(run_kit, pytester):
     section = PAGE.read_text(encoding="utf-8").split("## The SDK's FileStore", 1)[1]
     (code,) = re.findall(r"^```python\n(.*?)^```", section.split("\n## ", 1)[0], re.MULTILINE | re.DOTALL)
     pytester.makepyfile(patched_file_store=code)
-    run = run_kit("--tokenstore=patched_file_store:make_store")
-    assert run.ret == 0, run
-    assert set(run.verdicts().values()) == {"passed", "not applicable"}
-    assert run.clauses_with("not applicable") == {"INSTANCE-ISOLATION"}
+    run = run_kit("--tokenstore=patched_file_store:make_store", "-k", "not SCALE")
+    # The three root faults it fixes pass; what the page says it does not fix is all that fails.
+    assert {"BYID-MISS", "FIND-BY-ID", "SAVE-ID-UNIQUE", "FLOW-REMOVE", "FLOW-REVOKE"} <= run.clauses_with(
+        "passed"
+    ), run
+    assert run.failed_clauses() <= {"KEY-NONE", "LIFECYCLE"}, run
+    assert run.clauses_with("not applicable") >= {"INSTANCE-ISOLATION", "CONC-THREADS-DISTINCT"}, run
 
 
 @pytest.mark.parametrize("spec", sorted({s.spec for s in compat.STORES}))

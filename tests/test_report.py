@@ -13,7 +13,8 @@ from tokenstore_conformance import __version__
 from tokenstore_conformance.harness.clauses import CLAUSES
 from tokenstore_conformance.sdk import sdk_distribution
 
-LIST_STORE = "reference_stores.list_store:ListTokenStore"
+# Conformant without warnings (the list store warns SCALE: it scans by design).
+MEMORY_STORE = "reference_stores.memory_store:InMemoryTokenStore"
 SQLITE_STORE = "reference_stores.sqlite_store:tmp_path_store"
 BYID_RAISES = "broken_stores.byid_raises_on_miss:Store"
 NO_ECHO = "broken_stores.update_does_not_echo_id:Store"
@@ -37,7 +38,7 @@ def test_the_shipped_schema_is_a_valid_json_schema():
 
 def test_a_full_run_reports_every_clause_as_the_table_shows_it(run_kit, pytester):
     run = run_kit(
-        f"--tokenstore={LIST_STORE}", f"--tokenstore={SQLITE_STORE}", "--tokenstore-report=out.json"
+        f"--tokenstore={MEMORY_STORE}", f"--tokenstore={SQLITE_STORE}", "--tokenstore-report=out.json"
     )
     assert run.ret == 0, run
     assert "tokenstore: JSON report written to" in run.stdout, run
@@ -55,8 +56,8 @@ def test_a_full_run_reports_every_clause_as_the_table_shows_it(run_kit, pytester
     }
     assert report["exit_status"] == 0
     assert report["started"] <= report["finished"]
-    assert [s["spec"] for s in report["stores"]] == [LIST_STORE, SQLITE_STORE]
-    for index, spec in enumerate((LIST_STORE, SQLITE_STORE)):
+    assert [s["spec"] for s in report["stores"]] == [MEMORY_STORE, SQLITE_STORE]
+    for index, spec in enumerate((MEMORY_STORE, SQLITE_STORE)):
         store = store_of(report, spec)
         assert store["verdict"] == "conformant"
         assert store["unchecked"] == []
@@ -67,9 +68,9 @@ def test_a_full_run_reports_every_clause_as_the_table_shows_it(run_kit, pytester
         must = store["levels"]["MUST"]
         assert must["total"] == sum(c.level == "MUST" for c in CLAUSES.values())
         assert must["passed"] + must["not-applicable"] == must["total"]
-    assert store_of(report, LIST_STORE)["capabilities"] == {"persistent": False, "concurrency": "threads"}
+    assert store_of(report, MEMORY_STORE)["capabilities"] == {"persistent": False, "concurrency": "threads"}
     assert store_of(report, SQLITE_STORE)["capabilities"]["persistent"] is True
-    assert clause_verdicts(store_of(report, LIST_STORE))["INSTANCE-PERSIST"] == "not-applicable"
+    assert clause_verdicts(store_of(report, MEMORY_STORE))["INSTANCE-PERSIST"] == "not-applicable"
 
 
 def test_failed_and_blocked_clauses_name_their_cause_in_store_terms(run_kit, pytester):
@@ -118,7 +119,7 @@ def test_under_xdist_the_controller_writes_one_report_with_every_test(run_kit, p
 
 def test_junit_xml_carries_clause_level_and_store_on_every_contract_test(run_kit, pytester):
     run = run_kit(
-        f"--tokenstore={LIST_STORE}",
+        f"--tokenstore={MEMORY_STORE}",
         f"--tokenstore={BYID_RAISES}",
         "--junitxml=junit.xml",
         "-k",
@@ -140,13 +141,13 @@ def test_junit_xml_carries_clause_level_and_store_on_every_contract_test(run_kit
         assert stores[0] in case.get("name")
         seen |= {(stores[0], cid) for cid in clauses}
     assert (BYID_RAISES, "BYID-MISS") in seen
-    assert (LIST_STORE, "BYID-MISS") in seen
+    assert (MEMORY_STORE, "BYID-MISS") in seen
 
 
 def test_a_store_that_is_not_built_is_reported_with_its_reason(run_kit, pytester):
     pytester.makepyfile(unbuilt="def Store():\n    raise RuntimeError('no database configured')\n")
     run = run_kit(
-        f"--tokenstore={LIST_STORE}",
+        f"--tokenstore={MEMORY_STORE}",
         "--tokenstore=unbuilt:Store",
         "--tokenstore-report=out.json",
         "-k",
@@ -159,7 +160,7 @@ def test_a_store_that_is_not_built_is_reported_with_its_reason(run_kit, pytester
     assert store["capabilities"] is None
     assert store["clauses"] == []
     assert "RuntimeError: no database configured" in store["not_built"]
-    assert store_of(report, LIST_STORE)["verdict"] == "conformant"
+    assert store_of(report, MEMORY_STORE)["verdict"] == "conformant"
 
 
 def test_a_should_clause_that_fails_makes_the_store_conformant_with_warnings(run_kit, pytester):
@@ -188,7 +189,7 @@ def test_the_ini_key_writes_the_report_relative_to_the_rootdir(run_kit, pytester
     pytester.makeini("[pytest]\ntokenstore_report = reports/from-ini.json\n")
     sub = pytester.mkdir("elsewhere")
     sub.joinpath("placeholder").write_text("")
-    run = run_kit(f"--tokenstore={LIST_STORE}", "-k", "BYID-HIT")
+    run = run_kit(f"--tokenstore={MEMORY_STORE}", "-k", "BYID-HIT")
     assert run.ret == 0, run
     assert "(from ini tokenstore_report)" in run.stdout, run
     assert valid_report(pytester.path / "reports" / "from-ini.json")["stores"][0]["verdict"] == "conformant"
@@ -196,7 +197,7 @@ def test_the_ini_key_writes_the_report_relative_to_the_rootdir(run_kit, pytester
 
 def test_a_report_that_cannot_be_written_fails_the_run_with_one_line(run_kit, pytester):
     pytester.mkdir("taken.json")
-    run = run_kit(f"--tokenstore={LIST_STORE}", "--tokenstore-report=taken.json", "-k", "BYID-HIT")
+    run = run_kit(f"--tokenstore={MEMORY_STORE}", "--tokenstore-report=taken.json", "-k", "BYID-HIT")
     assert run.ret == pytest.ExitCode.USAGE_ERROR, run
     lines = [line for line in run.stdout.splitlines() if "could not write the JSON report" in line]
     assert len(lines) == 1, run
