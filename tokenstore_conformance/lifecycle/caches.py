@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 
-from ..records import KEYS, family_variant, make_token, record_of, records_of
+from ..records import KEYS, TokenRecord, family_variant, make_token, record_of, records_of
 from . import strategies as values
 from .machine import LifecycleMachine
 from .model import Undefined
@@ -53,7 +53,7 @@ class CacheMachine(LifecycleMachine):
         found, _ = self._find(query, why)
         self._scribble([found], "find_token")
 
-    def _probes(self, held, app: dict[str, str]) -> list[dict[str, str]]:
+    def _probes(self, held: TokenRecord, app: dict[str, str]) -> list[dict[str, str]]:
         """A lookup by each key the record has, with the credentials that key needs."""
         return [self._query(key, getattr(held, key), app) for key in KEYS if getattr(held, key) is not None]
 
@@ -143,7 +143,7 @@ class CacheMachine(LifecycleMachine):
             self._write(write, rid, held, app, incoming, expiry)
             self._read_every_path(probes, rid, f"read again after {write}")
 
-    def _write(self, write: str, rid: str, held, app: dict, incoming: dict, expiry: str) -> None:
+    def _write(self, write: str, rid: str, held: TokenRecord, app: dict, incoming: dict, expiry: str) -> None:
         if write == "delete_token":
             self._delete(rid, "the warmed record is deleted")
         elif write == "delete_tokens":
