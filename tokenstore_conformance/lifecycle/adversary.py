@@ -93,6 +93,9 @@ class AdversarialMachine(CacheMachine):
             self._delete(gone, f"{self.model.records[gone].user_name!r} signs out")
             for each in names:
                 self._probe({"user_name": each}, f"after the sign-out, look up {each!r} by name")
+            # The sequence goes on with one near-duplicate user, not five: every step checks every record.
+            for rid in ids[2:]:
+                self._delete(rid, f"{self.model.records[rid].user_name!r} signs out too")
 
     # --- a user no record has, with another user's keys ---------------------------
 
@@ -209,3 +212,5 @@ class AdversarialMachine(CacheMachine):
                     return
             why = "a user the application numbered itself signs in" if n == 1 else "a user signs in"
             logins.append(self._save(token, why))
+        for rid in logins:
+            self._delete(rid, "the user signs out again")
