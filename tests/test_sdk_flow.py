@@ -17,7 +17,7 @@ import pytest
 
 from tokenstore_conformance.harness.clauses import CLAUSES
 from tokenstore_conformance.sdk import sdk_can_revoke, sdk_distribution, sdk_finds_user_name
-from tokenstore_conformance.sdkflow.fakezoho import TOKEN_PATH, FakeZoho
+from tokenstore_conformance.sdkflow.fakezoho import REGIONS, TOKEN_PATH, FakeZoho
 
 # FLOW-CONCURRENT-REFRESH runs the SDK in worker processes: it belongs to the concurrency group
 # (test_concurrency.py, tests/test_concurrency_corpus.py), not to the module these runs select.
@@ -194,3 +194,38 @@ def test_the_fake_server_listens_on_loopback_and_spends_a_grant_code_once(monkey
         with pytest.raises(urllib.error.HTTPError) as denied:
             urllib.request.urlopen(zoho.url + "/crm/v8/users?type=CurrentUser", timeout=5)
         assert denied.value.code == 401
+
+
+def test_each_data_centre_exchanges_refreshes_and_serves_only_its_own_users(monkeypatch):
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+    with FakeZoho() as zoho:
+        urls = {region: zoho.region_url(region) for region in REGIONS}
+        assert len(set(urls.values())) == len(REGIONS) == 4
+        assert all(url.startswith("http://127.0.0.1:") for url in urls.values())
+        assert zoho.url == urls["US"]
+        dora = zoho.add_user("dora@example.test", region="EU")
+        code = zoho.grant_code(dora)
+        form = {"grant_type": "authorization_code", "code": code, "client_id": "c", "client_secret": "s"}
+        assert _post(zoho.accounts_url, form) == {"error": "invalid_code"}
+        first = _post(zoho.environments()["EU"][1], form)
+        assert first["api_domain"] == urls["EU"]
+        refresh = {"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+        assert _post(zoho.accounts_url, refresh) == {"error": "invalid_code"}
+        refreshed = _post(zoho.environments()["EU"][1], refresh)
+        assert "api_domain" not in refreshed
+        for region, allowed in (("US", False), ("EU", True)):
+            request = urllib.request.Request(
+                urls[region] + "/crm/v8/users?type=CurrentUser",
+                headers={"Authorization": "Zoho-oauthtoken " + refreshed["access_token"]},
+            )
+            if allowed:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    assert json.loads(response.read())["users"][0]["email"] == "dora@example.test"
+            else:
+                with pytest.raises(urllib.error.HTTPError) as denied:
+                    urllib.request.urlopen(request, timeout=5)
+                assert denied.value.code == 401
+        assert [r.region for r in zoho.requests] == ["US", "EU", "US", "EU", "US", "EU"]
+    with pytest.raises(ValueError, match="unknown data centre"):
+        FakeZoho().add_user("x@example.test", region="MARS")

@@ -1,0 +1,165 @@
+"""Rules that read every path around a write, on top of the lifecycle machine, and the helpers the
+adversarial rules share.
+
+A store that caches invalidates the paths its author thought of. The rules
+here act like a long-running application: a token refreshed again and again,
+and every read path (``find_token`` by each key, by the values a write is
+about to bring, ``find_token_by_id``, ``get_tokens``) read just before one
+write (a delete, ``delete_tokens``, a refresh, a new login by user name, a
+rename) and again just after it. Failures after the write name
+READ-AFTER-WRITE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from hypothesis import strategies as st
+from hypothesis.stateful import precondition, rule
+
+from ..records import KEYS, TokenRecord, family_variant, make_token, record_of, records_of
+from . import strategies as values
+from .machine import LifecycleMachine
+from .model import Undefined
+
+TOKENS = ("access_token", "grant_token", "refresh_token")
+WRITES = ("delete_token", "delete_tokens", "refresh", "new-login-by-user-name", "rename")
+
+
+def pick(records: dict, which: int) -> str:
+    """The ``which``-th key of ``records``, wrapping around."""
+    return list(records)[which % len(records)]
+
+
+class CacheMachine(LifecycleMachine):
+    """The lifecycle machine, plus rules for long-running applications and warm caches."""
+
+    users = LifecycleMachine.users
+    records = LifecycleMachine.records
+
+    # --- helpers ------------------------------------------------------------------
+
+    def _owner(self, field: str, value: str | None) -> str | None:
+        """The id of the record whose ``field`` is ``value``, if any."""
+        return next((rid for rid, r in self.model.records.items() if getattr(r, field) == value), None)
+
+    def _probe(self, query: dict[str, str | None], why: str) -> None:
+        """find_token with these fields, compared with the model; skipped where the contract says nothing."""
+        try:
+            self.model.match(record_of(make_token(**query)))
+        except Undefined:
+            return
+        found, _ = self._find(query, why)
+        self._scribble([found], "find_token")
+
+    def _probes(self, held: TokenRecord, app: dict[str, str]) -> list[dict[str, str]]:
+        """A lookup by each key the record has, with the credentials that key needs."""
+        return [self._query(key, getattr(held, key), app) for key in KEYS if getattr(held, key) is not None]
+
+    def _unused_name(self, name: str) -> str:
+        return name if self._owner("user_name", name) is None else self._fresh(name)
+
+    @contextmanager
+    def _in(self, *clauses: str) -> Iterator[None]:
+        """Name ``clauses`` in every failure inside the block: the kind of fault the rule aims at."""
+        self.context = clauses
+        try:
+            yield
+        finally:
+            self.context = ()
+
+    # --- a long-running application -------------------------------------------------
+
+    @rule(record=records, times=st.integers(2, 5), text=values.token_texts())
+    def refreshed_all_day(self, record: str, times: int, text: str) -> None:
+        """The SDK refreshes one user's token every hour: several updates of one record in a row.
+
+        Each one must land; a store that stops writing a row after a few
+        updates, or caches it after the first, falls behind.
+        """
+        if record not in self.model.records:
+            return
+        for hour in range(times):
+            token = self._held_token(record)
+            refreshable = None not in (
+                token.get_client_id(),
+                token.get_client_secret(),
+                token.get_refresh_token(),
+            )
+            expiry = str(1767225600000 + 3600000 * (hour + 1))
+            self._exchange(token, text, expiry, rotate=refreshable and hour % 2 == 1)
+            self._save(token, f"hour {hour + 1}: the SDK refreshes the token of {record!r}")
+            self.step_clauses = ("BYID-HIT",)
+            found = self._call(self.store, "find_token_by_id", record, clauses=self.step_clauses)
+            self._compare_by_id(record, found)
+
+    # --- warm caches ------------------------------------------------------------------
+
+    def _compare_listing(self, why: str) -> None:
+        """get_tokens of the instance in use against the model (the invariant reads every instance later)."""
+        self.step_clauses = ("GET-ALL",)
+        self._say(f"{why}: get_tokens()")
+        tokens = self._call(self.store, "get_tokens", clauses=self.step_clauses)
+        if not isinstance(tokens, list):
+            self._fail(("GET-ALL",), f"get_tokens() returned {tokens!r}, not a list")
+        got, expected = records_of(tokens), self.model.all()
+        if got != expected:
+            self._fail(self._blame(got, ("GET-ALL",)), self._difference(got, expected, ""))
+        self._scribble(tokens, "get_tokens")
+
+    def _read_every_path(self, probes: list[dict], rid: str, why: str) -> None:
+        for query in probes:
+            self._probe(query, why)
+        self.step_clauses = ("BYID-HIT",) if rid in self.model.records else ("BYID-MISS",)
+        self._say(f"{why}: find_token_by_id({rid!r})")
+        found = self._call(self.store, "find_token_by_id", rid, clauses=self.step_clauses)
+        self._compare_by_id(rid, found)
+        self._compare_listing(why)
+
+    @precondition(lambda self: self.model.records)
+    @rule(
+        which=st.integers(0, 15),
+        write=st.sampled_from(WRITES),
+        app=values.client_apps(),
+        kind=values.name_variant_kinds(),
+        text=values.token_texts(),
+        expiry=values.expiries(),
+    )
+    def warm_then_write_then_read(
+        self, which: int, write: str, app: dict, kind: str, text: str, expiry: str
+    ) -> None:
+        """Read every path of a record (and the values about to arrive), make one write, read them all again."""
+        rid = pick(self.model.records, which)
+        held = self.model.records[rid]
+        if held.client_id is not None and held.client_secret is not None:
+            app = {"client_id": held.client_id, "client_secret": held.client_secret}
+        incoming = {key: self._fresh(text) for key in TOKENS}
+        renamed = family_variant(held.user_name, kind) if held.user_name else None
+        incoming["user_name"] = self._unused_name(renamed or self._fresh(text))
+        probes = self._probes(held, app) + [self._query(k, v, app) for k, v in incoming.items()]
+        self._read_every_path(probes, rid, f"warm the caches of {rid!r}")
+        with self._in("READ-AFTER-WRITE"):
+            self._write(write, rid, held, app, incoming, expiry)
+            self._read_every_path(probes, rid, f"read again after {write}")
+
+    def _write(self, write: str, rid: str, held: TokenRecord, app: dict, incoming: dict, expiry: str) -> None:
+        if write == "delete_token":
+            self._delete(rid, "the warmed record is deleted")
+        elif write == "delete_tokens":
+            self.step_clauses = ("DELETEALL-EMPTIES",)
+            self._say("delete_tokens()")
+            self._call(self.store, "delete_tokens", clauses=self.step_clauses)
+            self.model.delete_all()
+        elif write == "new-login-by-user-name" and held.user_name:
+            token = make_token(user_name=held.user_name, **app, **{k: incoming[k] for k in TOKENS})
+            token.set_expires_in(expiry)
+            self._save(token, f"{held.user_name!r} signs in again with new tokens")
+        elif write == "rename":
+            token = make_token(id=rid, user_name=incoming["user_name"])
+            self._save(token, f"the record is renamed to {incoming['user_name']!r}")
+        else:
+            token = make_token(id=rid, access_token=incoming["access_token"], expires_in=expiry)
+            if held.refresh_token is not None:
+                token.set_refresh_token(incoming["refresh_token"])
+            self._save(token, "the warmed record is refreshed by its id")
