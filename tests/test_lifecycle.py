@@ -34,6 +34,7 @@ SEQUENCE_STORES = {
     },
     "sequence_stores.refresh_index:Store": {"FIND-BY-REFRESH", "FIND-MISS-NONE"},
     "sequence_stores.save_after_find:Store": {
+        "SAVE-ID-UNIQUE",
         "SAVE-INSERT",
         "SAVE-UPSERT-ID",
         "SAVE-UPSERT-USER",
