@@ -302,6 +302,23 @@ def test_each_store_keeps_its_examples_under_its_own_key():
     assert (mine.replayed, theirs.replayed) == (2, 0)
 
 
+def test_the_seeded_draws_do_not_depend_on_which_local_modules_are_loaded(tmp_path, monkeypatch):
+    """An editable install, a wheel and a user's project draw the same sequences from one seed."""
+    from hypothesis.internal.conjecture import providers
+
+    from tokenstore_conformance.lifecycle.reproducible import without_local_constants
+
+    (tmp_path / "a_users_module.py").write_text('MARKER = "only-this-module"\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.import_module("a_users_module")
+    marker = "only-this-module"
+    # Hypothesis does gather it (else this test proves nothing), and the lifecycle run does not see it.
+    assert marker in providers._get_local_constants().set_for_type("string")
+    with without_local_constants():
+        assert marker not in providers._get_local_constants().set_for_type("string")
+    assert marker in providers._get_local_constants().set_for_type("string")
+
+
 CLIENT = {"client_id": "c", "client_secret": "s"}
 
 

@@ -147,7 +147,7 @@ class CacheMachine(LifecycleMachine):
         if write == "delete_token":
             self._delete(rid, "the warmed record is deleted")
         elif write == "delete_tokens":
-            self.step_clauses = ("DELETEALL-EMPTIES",)
+            self._writing(("DELETEALL-EMPTIES",))
             self._say("delete_tokens()")
             self._call(self.store, "delete_tokens", clauses=self.step_clauses)
             self.model.delete_all()

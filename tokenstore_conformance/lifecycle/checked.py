@@ -49,6 +49,7 @@ class CheckedSteps(RuleBasedStateMachine):
         self.serial = 0
         self.inserts = 0  # records inserted so far, which is what a store that numbers its records counts
         self.step_clauses: tuple[str, ...] = ("GET-EMPTY",)
+        self.unchecked_writes: list[str] = []  # clauses of the writes since the last full comparison
         self.context: tuple[str, ...] = ()  # clauses a compound rule adds to every failure inside it
         self.story: list[str] = []
         self.store = self._open_first()
@@ -114,6 +115,11 @@ class CheckedSteps(RuleBasedStateMachine):
         self.run.failed(self.story, failure)
         raise failure
 
+    def _writing(self, clauses: tuple[str, ...]) -> None:
+        """The step's clauses; a difference found after a step that wrote, then read, is the write's fault."""
+        self.step_clauses = clauses
+        self.unchecked_writes += clauses
+
     def _say(self, text: str) -> None:
         self.story.append(text)
         note(f"# {text}")
@@ -136,18 +142,9 @@ class CheckedSteps(RuleBasedStateMachine):
         mark = MARK + method
         for token in tokens:
             if isinstance(token, OAuthToken):
-                for setter in (
-                    "set_id",
-                    "set_client_id",
-                    "set_client_secret",
-                    "set_refresh_token",
-                    "set_access_token",
-                    "set_grant_token",
-                    "set_expires_in",
-                    "set_redirect_url",
-                    "set_api_domain",
-                ):
-                    getattr(token, setter)(mark)
+                for field in FIELD_NAMES:
+                    if field != "user_name":  # the SDK keeps the user name in a UserSignature
+                        getattr(token, f"set_{field}")(mark)
                 token.set_user_signature(UserSignature(mark))
 
     def _rivals(self, query: TokenRecord, winner: str | None) -> bool:
@@ -234,7 +231,7 @@ class CheckedSteps(RuleBasedStateMachine):
             if self._rivals(asked, rid):
                 clauses += ("SAVE-PRECEDENCE",)
         others = any(other != rid for other in self.model.records)
-        self.step_clauses = (*clauses, "SAVE-USER-ISOLATION") if others else clauses
+        self._writing((*clauses, "SAVE-USER-ISOLATION") if others else clauses)
         outcome = "insert a record" if rid is None else f"update {rid!r} (by {key})"
         self._say(f"{why}: save_token({describe(asked)}) must {outcome}")
         event(f"save_token: {'insert' if rid is None else 'update by ' + key}")
@@ -294,10 +291,11 @@ class CheckedSteps(RuleBasedStateMachine):
     def check_agreement(self) -> None:
         """After every step: get_tokens matches the model as a multiset, and every model id is found by id."""
         expected = self.model.all()
+        suspects = tuple(dict.fromkeys(self.unchecked_writes)) or self.step_clauses
         for number, store in enumerate(self.instances):
             where = f" (instance {number})" if len(self.instances) > 1 else ""
             # A difference that shows only through another instance is a persistence fault.
-            clauses = self.step_clauses + (("INSTANCE-PERSIST",) if store is not self.store else ())
+            clauses = suspects + (("INSTANCE-PERSIST",) if store is not self.store else ())
             tokens = self._call(store, "get_tokens", clauses=("GET-ALL", *clauses))
             if not isinstance(tokens, list) or not all(isinstance(t, OAuthToken) for t in tokens):
                 self._fail(("GET-ALL",), f"get_tokens(){where} returned {tokens!r}, not a list of OAuthToken")
@@ -326,6 +324,7 @@ class CheckedSteps(RuleBasedStateMachine):
                         f"but the record is\n  {describe(self.model.records[rid])}",
                     )
                 self._scribble([found], "find_token_by_id")
+        self.unchecked_writes = []
 
     def _blame(self, got: Iterable[TokenRecord], clauses: tuple[str, ...]) -> tuple[str, ...]:
         """The clauses behind a difference: a caller's change that reached the store, else ``clauses``."""

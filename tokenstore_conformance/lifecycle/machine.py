@@ -280,7 +280,7 @@ class LifecycleMachine(CheckedSteps):
     # --- rules: deletes ----------------------------------------------------------
 
     def _delete(self, rid: str, why: str) -> None:
-        self.step_clauses = ("DELETE-ONE",) if rid in self.model.records else ("DELETE-UNKNOWN",)
+        self._writing(("DELETE-ONE",) if rid in self.model.records else ("DELETE-UNKNOWN",))
         self._say(f"{why}: delete_token({rid!r})")
         event(f"delete_token: {'known' if rid in self.model.records else 'unknown'} id")
         self._call(self.store, "delete_token", rid, clauses=self.step_clauses, allowed=(SDKException,))
@@ -309,7 +309,7 @@ class LifecycleMachine(CheckedSteps):
     @precondition(lambda self: self.model.records)
     @rule()
     def delete_all(self) -> None:
-        self.step_clauses = ("DELETEALL-EMPTIES",)
+        self._writing(("DELETEALL-EMPTIES",))
         self._say("delete_tokens()")
         self._call(self.store, "delete_tokens", clauses=self.step_clauses)
         self.model.delete_all()

@@ -14,6 +14,7 @@ from .adversary import AdversarialMachine
 from .database import PerStoreDatabase
 from .failures import LifecycleStopped, ShrinkingOutOfTime, add_note
 from .profiles import RANDOM, Profile
+from .reproducible import without_local_constants
 from .state import Run, StoreSource
 
 
@@ -56,7 +57,7 @@ def run_lifecycle(
         print_blob=False,
     )
     try:
-        with _hypothesis_home(storage):
+        with _hypothesis_home(storage), without_local_constants():
             run_state_machine_as_test(machine, settings=chosen)
     except BaseException as exc:
         if run.stop is None:

@@ -121,8 +121,3 @@ def name_variant_kinds() -> st.SearchStrategy[str]:
     A family of comparisons is drawn first, then one of its kinds.
     """
     return st.sampled_from(tuple(NAME_FAMILIES.values())).flatmap(st.sampled_from)
-
-
-def one_kind_per_family() -> st.SearchStrategy[tuple[str, ...]]:
-    """One kind of near-duplicate name from every family of comparisons, letter case first."""
-    return st.tuples(*(st.sampled_from(kinds) for kinds in NAME_FAMILIES.values()))
