@@ -7,7 +7,8 @@ Every applicable concurrency clause runs on each store through the engine the
 contract tests use (one launcher for the whole measurement), and each run is
 tallied: a broken store is *caught* when a clause fails, *exact* when every
 clause of its EXPECTED_CLAUSES failed and nothing outside them and its
-MAY_ALSO_FAIL did; a correct store passes when none fails. Run from the repository root; the stores are imported from tests/.
+MAY_ALSO_FAIL did; a correct store passes when none fails. Run it from the
+repository root; the stores are imported from tests/.
 """
 
 from __future__ import annotations
