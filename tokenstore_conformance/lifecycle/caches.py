@@ -75,8 +75,9 @@ class CacheMachine(LifecycleMachine):
     def refreshed_all_day(self, record: str, times: int, text: str) -> None:
         """The SDK refreshes one user's token every hour: several updates of one record in a row.
 
-        Each one must land; a store that stops writing a row after a few
-        updates, or caches it after the first, falls behind.
+        Each one must land, and find the record by its new keys; a store that
+        stops writing a row after a few updates, caches it after the first, or
+        indexes a key on insert only, falls behind.
         """
         if record not in self.model.records:
             return
@@ -93,6 +94,9 @@ class CacheMachine(LifecycleMachine):
             self.step_clauses = ("BYID-HIT",)
             found = self._call(self.store, "find_token_by_id", record, clauses=self.step_clauses)
             self._compare_by_id(record, found)
+            # A restart in between starts from the keys the record has now, a rotated refresh token too.
+            for query in self._probes(self.model.records[record], {}):
+                self._probe(query, f"hour {hour + 1}: a restarted worker looks the token up")
 
     # --- warm caches ------------------------------------------------------------------
 
