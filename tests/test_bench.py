@@ -12,6 +12,7 @@ import json
 import struct
 import subprocess
 import sys
+import time
 
 import bench_stores
 import pytest
@@ -19,7 +20,7 @@ import pytest
 from reference_stores.list_store import ListTokenStore
 from tokenstore_conformance import __version__
 from tokenstore_conformance.bench.measure import OPS
-from tokenstore_conformance.bench.scale import measure_scale
+from tokenstore_conformance.bench.scale import OutOfTime, measure_scale
 from tokenstore_conformance.cli import main
 
 LIST = "reference_stores.list_store:ListTokenStore"
@@ -172,3 +173,16 @@ def test_scale_falls_back_to_one_after_the_other_when_storage_is_shared():
     assert figures.interleaved is False
     assert len(shared.get_tokens()) == 20
     assert figures.update_ratio == figures.update_large_ns / figures.update_small_ns
+
+
+class _SavesSlowDownAsItGrows(ListTokenStore):
+    """Each save takes longer the more tokens there are, as in a store that rewrites a file per save."""
+
+    def save_token(self, token):
+        time.sleep(len(self.get_tokens()) * 0.0005)
+        super().save_token(token)
+
+
+def test_scale_stops_when_its_budget_is_spent():
+    with pytest.raises(OutOfTime, match=r"out of time while filling a store to \d+ tokens, at \d+ tokens"):
+        measure_scale(_SavesSlowDownAsItGrows, small=100, large=400, budget_seconds=1.0)

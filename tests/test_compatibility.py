@@ -7,48 +7,29 @@ at least name every store of scripts/compat.py.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 
 import pytest
-from conftest import TESTS_DIR
-
-from tokenstore_conformance.runner.report import BEGIN, END, load, rows
-
-ROOT = TESTS_DIR.parent
-PAGE = ROOT / "docs" / "compatibility.md"
-
-
-def _compat():
-    spec = importlib.util.spec_from_file_location("compat_script", ROOT / "scripts" / "compat.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
-
-
-compat = _compat()
-
-
-def _table_rows() -> list[str]:
-    page = PAGE.read_text(encoding="utf-8")
-    region = page[page.index(BEGIN) + len(BEGIN) : page.index(END)]
-    header = ("| store |", "| --- |")
-    return [line for line in region.splitlines() if line.startswith("| ") and not line.startswith(header)]
+from compat_page import IN_PROCESS, PAGE, compat, stale_rows, table_rows
+from test_reference_stores import REFERENCE_STORES
 
 
 def test_the_page_names_every_store_of_the_compat_script_once():
-    names = [row.split(" | ")[0].removeprefix("| ") for row in _table_rows()]
+    names = [row.split(" | ")[0].removeprefix("| ") for row in table_rows()]
     assert names == [store.label for store in compat.STORES]
 
 
 def test_the_rows_of_the_in_process_stores_match_fresh_runs(tmp_path):
-    stores = [store for store in compat.STORES if store.server is None]
+    # The reference stores' rows are checked by test_reference_stores.py, from its own full runs.
+    stores = [store for spec, store in IN_PROCESS.items() if spec not in REFERENCE_STORES]
+    assert stores, "every in-process store is a reference store: this test checks nothing"
     results = compat.run_stores(stores, tmp_path, urls={}, jobs=2)
-    fresh = rows([load(source) for source in compat.report_sources(results)])
-    stale = [row for row in fresh if row not in _table_rows()]
+    stale = stale_rows(compat.report_sources(results))
     assert stale == [], "docs/compatibility.md is out of date: regenerate it with tox -e compat"
+
+
+def test_every_in_process_reference_store_row_is_checked_by_its_full_run():
+    assert {spec for spec in IN_PROCESS if spec.startswith("reference_stores.")} <= set(REFERENCE_STORES)
 
 
 def test_the_file_store_workaround_on_the_page_fixes_what_it_says_and_no_more(run_kit, pytester):

@@ -18,7 +18,7 @@ import statistics
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from time import perf_counter_ns
+from time import monotonic, perf_counter_ns
 
 from ..sdk import TokenStore
 from .workload import Workload, by_user_name
@@ -39,20 +39,32 @@ class ScaleFigures:
     interleaved: bool  # False when the two stores shared storage and were measured one after the other
 
 
+class OutOfTime(Exception):
+    """The measurement ran past its budget; the message says how far it got."""
+
+
 class _Sized:
     """One store filled to a size, with the workload that knows its users."""
 
-    def __init__(self, store: TokenStore, seed: int) -> None:
+    def __init__(self, store: TokenStore, seed: int, deadline: float | None) -> None:
         self.store, self.workload = store, Workload(seed=seed)
+        self.deadline = deadline
         self.find: list[float] = []
         self.update: list[float] = []
 
+    def _in_time(self, doing: str) -> None:
+        # A store whose saves grow with its size fills far slower than its first saves promise.
+        if self.deadline is not None and monotonic() > self.deadline:
+            raise OutOfTime(f"out of time while {doing}, at {len(self.workload.users)} tokens")
+
     def fill_to(self, size: int) -> None:
         for user, token in self.workload.new_logins(size - len(self.workload.users)):
+            self._in_time(f"filling a store to {size} tokens")
             self.store.save_token(token)
             self.workload.saved(user, token)
 
     def batch(self, count: int) -> None:
+        self._in_time("timing lookups and updates")
         finds = [by_user_name(u) for u in self.workload.pick(count)]
         updates = [self.workload.refresh(u) for u in self.workload.pick(count)]
         self.find.append(_per_call(self.store.find_token, finds))
@@ -80,6 +92,7 @@ def measure_scale(
     batches: int = 41,
     batch_size: int = 20,
     seed: int = 0,
+    budget_seconds: float | None = None,
 ) -> ScaleFigures:
     """Median cost of find_token by user name and of an update, with ``small`` and with ``large`` tokens.
 
@@ -88,15 +101,17 @@ def measure_scale(
     once and can be measured in alternation. If the second store sees the
     first one's tokens, storage is shared: the sizes are then measured one
     after the other, in the same short batches. The caller empties the stores.
+    Past ``budget_seconds`` the measurement stops with ``OutOfTime``.
     """
     if not 0 < small < large:
         raise ValueError(f"need 0 < small < large, got small={small}, large={large}")
-    first = _Sized(make_store(), seed)
+    deadline = None if budget_seconds is None else monotonic() + budget_seconds
+    first = _Sized(make_store(), seed, deadline)
     first.fill_to(small)
     second_store = make_store()
     if len(second_store.get_tokens() or []) != 0:
         return _one_after_the_other(first, small, large, batches, batch_size)
-    second = _Sized(second_store, seed + 1)
+    second = _Sized(second_store, seed + 1, deadline)
     second.fill_to(large)
     for number in range(batches):
         for sized in (first, second) if number % 2 == 0 else (second, first):
