@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from contextlib import nullcontext
 
@@ -17,6 +18,8 @@ MMAP = "PRAGMA mmap_size = 268435456"  # up to 256 MiB of the file mapped, far m
 # default, every 1,000 pages (about 140 new logins), saving 5,000 logins took a third longer than
 # at every 4,000 pages; the price is a -wal file of up to 16 MiB.
 CHECKPOINT = "PRAGMA wal_autocheckpoint = 4000"
+# How long a new instance waits for the file while other processes hold it, as the busy timeout does.
+OPEN_SECONDS = 30.0
 
 # Bumped in every forked child before it runs any code of its own. Comparing it costs nothing,
 # where comparing os.getpid() would be a system call on every operation.
@@ -81,10 +84,28 @@ class SQLiteTokenStore(SQLTokenStore):
         self._inherited: list[sqlite3.Connection] = []
         self._reset()
         _create_owner_only(self.path)
-        connection = self._db()
-        # Persistent in the file; switching needs a moment alone with it, so it is done once, here.
-        connection.execute("PRAGMA journal_mode = WAL").fetchone()
-        self._create_schema()
+        self._prepare_file()
+
+    def _prepare_file(self) -> None:
+        """Switch the file to WAL (persistent in the file) and create the table, once per instance.
+
+        Some lock conflicts at open, such as another process recovering the WAL
+        after a crash, make SQLite answer "database is locked" at once instead
+        of waiting out the busy timeout, so a worker starting beside busy ones
+        waits here itself rather than fail to start.
+        """
+        deadline = time.monotonic() + OPEN_SECONDS
+        while True:
+            try:
+                connection = self._db()
+                if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    connection.execute("PRAGMA journal_mode = WAL").fetchone()
+                self._create_schema()
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _reset(self) -> None:
         """Start with no connections, in a new store or in a forked child."""

@@ -21,7 +21,9 @@ from conftest import TESTS_DIR
 from tokenstore_conformance.harness.clauses import CLAUSES
 
 GROUP = ("-k", "test_concurrency", "-q", "--tb=short", "-rf")
-RETRIES = 2
+# The weakest single-run catch measured (python tests/concurrency_rates.py --runs 10) is the SDK
+# FileStore's CRASH-DURABLE, 7 of 10: five runs all miss it with a chance of 0.3**5, about 0.2 %.
+RETRIES = 4
 CONCURRENCY = {cid for cid in CLAUSES if cid.startswith(("CONC-", "CRASH-"))} | {"FLOW-CONCURRENT-REFRESH"}
 
 

@@ -226,3 +226,30 @@ def test_a_killed_process_loses_no_save_that_returned(tmp_path):
     missing = [n for n in range(returned) if f"user{n}@example.test" not in names]
     assert missing == []
     assert len(names) in (returned, returned + 1)  # the save in flight may or may not have committed
+
+
+def test_a_new_instance_waits_out_a_file_that_answers_locked_at_once(tmp_path, monkeypatch):
+    # SQLite answers some conflicts at open ("database is locked" while another process recovers the
+    # WAL) without waiting out the busy timeout; the constructor must wait instead of failing.
+    SQLiteTokenStore(tmp_path / "tokens.db")
+    answers = [sqlite3.OperationalError("database is locked")] * 3
+    real = SQLiteTokenStore._create_schema
+
+    def busy_at_first(self):
+        if answers:
+            raise answers.pop()
+        real(self)
+
+    monkeypatch.setattr(SQLiteTokenStore, "_create_schema", busy_at_first)
+    store = SQLiteTokenStore(tmp_path / "tokens.db")
+    assert answers == []
+    assert store.get_tokens() == []
+
+
+def test_a_new_instance_does_not_wait_on_other_errors(tmp_path, monkeypatch):
+    def broken(self):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(SQLiteTokenStore, "_create_schema", broken)
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O error"):
+        SQLiteTokenStore(tmp_path / "tokens.db")
