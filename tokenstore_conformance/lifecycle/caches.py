@@ -151,10 +151,7 @@ class CacheMachine(LifecycleMachine):
         if write == "delete_token":
             self._delete(rid, "the warmed record is deleted")
         elif write == "delete_tokens":
-            self._writing(("DELETEALL-EMPTIES",))
-            self._say("delete_tokens()")
-            self._call(self.store, "delete_tokens", clauses=self.step_clauses)
-            self.model.delete_all()
+            self._delete_all()
         elif write == "new-login-by-user-name" and held.user_name:
             token = make_token(user_name=held.user_name, **app, **{k: incoming[k] for k in TOKENS})
             token.set_expires_in(expiry)

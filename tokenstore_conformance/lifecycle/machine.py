@@ -306,13 +306,16 @@ class LifecycleMachine(CheckedSteps):
     def remove_an_unknown_id(self, rid: str) -> None:
         self._delete(rid, "delete an id the sequence did not get from the store")
 
-    @precondition(lambda self: self.model.records)
-    @rule()
-    def delete_all(self) -> None:
+    def _delete_all(self) -> None:
         self._writing(("DELETEALL-EMPTIES",))
         self._say("delete_tokens()")
         self._call(self.store, "delete_tokens", clauses=self.step_clauses)
         self.model.delete_all()
+
+    @precondition(lambda self: self.model.records)
+    @rule()
+    def delete_all(self) -> None:
+        self._delete_all()
 
     # --- rules: instances over the same storage ----------------------------------
 
