@@ -1,4 +1,4 @@
-"""The precondition table, the preconditions the contract tests state, and the guide's fix order agree."""
+"""The dependency graph, the preconditions the contract tests state, the boundary and the guide agree."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 import tokenstore_conformance.contract as contract
-from tokenstore_conformance.harness.clauses import CLAUSES, PRECONDITIONS
+from tokenstore_conformance.harness.clauses import CLAUSES, FIX_TIERS, FOUNDATION
 from tokenstore_conformance.records import FIND_BY
+from tokenstore_conformance.target.boundary import OWNERS, SHAPE_OWNERS
 
 GUIDE = Path(__file__).parent.parent / "docs" / "guide.md"
 # Preconditions named by an expression, not a literal: a lookup by whichever key the case uses.
@@ -21,7 +22,10 @@ def _named(node: ast.AST, helpers: dict[str, ast.FunctionDef], seen: set[str]) -
         name = getattr(call.func, "id", "")
         if name in ("requires", "relying_on"):
             arg = call.args[0]
-            found |= {arg.value} if isinstance(arg, ast.Constant) else DYNAMIC[ast.unparse(arg)]
+            if isinstance(arg, ast.Tuple):
+                found |= {element.value for element in arg.elts}
+            else:
+                found |= {arg.value} if isinstance(arg, ast.Constant) else DYNAMIC[ast.unparse(arg)]
         elif name in helpers and name not in seen:
             found |= _named(helpers[name], helpers, seen | {name})
     return found
@@ -45,22 +49,46 @@ def stated_preconditions() -> dict[str, set[str]]:
     return {clause: pre for clause, pre in stated.items() if pre}
 
 
-def test_the_table_is_what_the_contract_tests_state():
-    table = {clause: set(pre) for clause, pre in PRECONDITIONS.items()}
-    assert stated_preconditions() == table
+PRECONDITIONS = {cid: set(clause.relies_on) for cid, clause in CLAUSES.items() if clause.relies_on}
+
+
+def test_the_graph_is_what_the_contract_tests_state():
+    """Each clause's tests state exactly its relies_on (the foundation comes on top, from the boundary)."""
+    assert stated_preconditions() == PRECONDITIONS
 
 
 def test_every_precondition_is_a_clause():
     assert {c for pre in PRECONDITIONS.values() for c in pre} | set(PRECONDITIONS) <= set(CLAUSES)
+    assert set(FOUNDATION) <= set(CLAUSES)
+
+
+def test_the_boundary_blames_only_the_foundation():
+    """What a store call raises or returns in the wrong shape is owned by clauses every test stands on."""
+    owners = {cid for table in (OWNERS, SHAPE_OWNERS) for group in table.values() for cid in group}
+    assert owners <= set(FOUNDATION)
+
+
+def _guide_section() -> str:
+    text = GUIDE.read_text(encoding="utf-8")
+    return text.split("## Fix in this order", 1)[1].split("\n## ", 1)[0]
 
 
 def test_the_guide_lists_every_precondition():
-    text = GUIDE.read_text(encoding="utf-8")
-    section = text.split("## Fix in this order", 1)[1].split("\n## ", 1)[0]
     listed = {
         (match["clause"], pre.strip().strip("`"))
-        for match in re.finditer(r"^- `(?P<clause>[A-Z-]+)` relies on (?P<pre>.+)$", section, re.MULTILINE)
+        for match in re.finditer(
+            r"^- `(?P<clause>[A-Z-]+)` relies on (?P<pre>.+)$", _guide_section(), re.MULTILINE
+        )
         for pre in match["pre"].rstrip(".").split(",")
     }
     table = {(clause, pre) for clause, pres in PRECONDITIONS.items() for pre in pres}
     assert listed == table
+
+
+def test_the_guide_gives_the_fix_tiers_in_order():
+    numbered = re.findall(r"^\d+\. (.+?):(.*?)\n(?=\d+\. |\n)", _guide_section(), re.MULTILINE | re.DOTALL)
+    assert [title for title, _ in numbered[: len(FIX_TIERS)]] == [
+        title.capitalize() for title, _ in FIX_TIERS
+    ]
+    for (_, text), (_, tier) in zip(numbered, FIX_TIERS):
+        assert re.findall(r"`([A-Z-]+)`", text.split(".", 1)[0]) == list(tier)

@@ -8,10 +8,11 @@ from reference_stores.records import COLUMNS
 from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"BYID-HIT"}
-COLLATERAL = {
+BLOCKED = {
     "BYID-DETACHED",
     "CAPACITY",
     "DELETE-UNKNOWN",
+    "ROUNDTRIP-EXPIRY-STR",
     "ROUNDTRIP-FIELDS",
     "ROUNDTRIP-HOSTILE",
     "ROUNDTRIP-LONG",

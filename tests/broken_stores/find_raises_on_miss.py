@@ -7,7 +7,7 @@ from correct_stores.dict_store import DictTokenStore
 from tokenstore_conformance.sdk import SDKException
 
 EXPECTED_CLAUSES = {"FIND-MISS-NONE"}
-COLLATERAL = {"DELETEALL-EMPTIES", "FIND-USER-ONLY", "INSTANCE-ISOLATION", "ROUNDTRIP-HOSTILE"}
+BLOCKED = {"DELETEALL-EMPTIES", "FIND-USER-ONLY", "INSTANCE-ISOLATION", "ROUNDTRIP-HOSTILE"}
 
 
 class Store(DictTokenStore):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from correct_stores.dict_store import DictTokenStore
 
 EXPECTED_CLAUSES = {"GET-EMPTY"}
-COLLATERAL = {"DELETE-UNKNOWN", "DELETEALL-EMPTIES", "INSTANCE-ISOLATION", "SAVE-IGNORE-NON-TOKEN"}
 # Stopped at another clause's precondition by the same fault.
-BLOCKED = {"BYID-MISS"}
+BLOCKED = {"BYID-MISS", "DELETE-UNKNOWN", "DELETEALL-EMPTIES", "INSTANCE-ISOLATION", "SAVE-IGNORE-NON-TOKEN"}
 
 
 class Store(DictTokenStore):

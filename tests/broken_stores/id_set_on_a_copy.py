@@ -9,12 +9,15 @@ from correct_stores.dict_store import DictTokenStore
 from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"SAVE-ID-ASSIGN"}
-COLLATERAL = {
+# Stopped at another clause's precondition by the same fault.
+BLOCKED = {
+    "BYID-DETACHED",
     "BYID-HIT",
     "BYID-MISS",
     "CAPACITY",
     "DELETE-ONE",
     "DELETE-UNKNOWN",
+    "DELETEALL-EMPTIES",
     "DELETEALL-REUSABLE",
     "FIND-BY-ACCESS",
     "FIND-BY-GRANT",
@@ -22,14 +25,21 @@ COLLATERAL = {
     "FIND-BY-REFRESH",
     "FIND-BY-USER",
     "FIND-FILL-NONE-ONLY",
+    "FIND-MISS-NONE",
     "FIND-PRECEDENCE",
+    "FIND-SAME-OBJECT",
     "FIND-USER-ONLY",
     "GET-ALL",
+    "GET-DETACHED",
     "INSTANCE-ISOLATION",
+    "READ-AFTER-WRITE",
     "ROUNDTRIP-EXPIRY-STR",
     "ROUNDTRIP-FIELDS",
     "ROUNDTRIP-HOSTILE",
+    "SAVE-COPY",
+    "SAVE-ID-ECHO",
     "SAVE-ID-UNIQUE",
+    "SAVE-IDEMPOTENT",
     "SAVE-INSERT",
     "SAVE-KEEP-STORED",
     "SAVE-PRECEDENCE",
@@ -40,8 +50,6 @@ COLLATERAL = {
     "SAVE-UPSERT-USER",
     "SAVE-USER-ISOLATION",
 }
-# Stopped at another clause's precondition by the same fault.
-BLOCKED = {"BYID-DETACHED", "FIND-SAME-OBJECT"}
 
 
 class Store(DictTokenStore):

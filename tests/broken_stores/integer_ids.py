@@ -5,7 +5,7 @@ from __future__ import annotations
 from correct_stores.dict_store import DictTokenStore
 
 EXPECTED_CLAUSES = {"SAVE-ID-ASSIGN"}
-COLLATERAL = {
+BLOCKED = {
     "BYID-DETACHED",
     "BYID-HIT",
     "BYID-MISS",
@@ -14,15 +14,25 @@ COLLATERAL = {
     "DELETE-UNKNOWN",
     "DELETEALL-EMPTIES",
     "DELETEALL-REUSABLE",
+    "FIND-BY-ACCESS",
+    "FIND-BY-GRANT",
+    "FIND-BY-ID",
+    "FIND-BY-REFRESH",
+    "FIND-BY-USER",
     "FIND-FILL-NONE-ONLY",
     "FIND-MISS-NONE",
+    "FIND-PRECEDENCE",
+    "FIND-SAME-OBJECT",
+    "FIND-USER-ONLY",
     "GET-ALL",
     "GET-DETACHED",
     "INSTANCE-ISOLATION",
+    "READ-AFTER-WRITE",
     "ROUNDTRIP-EXPIRY-STR",
     "ROUNDTRIP-FIELDS",
     "ROUNDTRIP-HOSTILE",
     "SAVE-COPY",
+    "SAVE-ID-ECHO",
     "SAVE-ID-UNIQUE",
     "SAVE-IDEMPOTENT",
     "SAVE-INSERT",

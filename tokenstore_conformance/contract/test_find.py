@@ -10,6 +10,7 @@ from tokenstore_conformance.records import (
     KEY_ORDER,
     KEYS,
     contests,
+    insert,
     make_token,
     record_of,
     save,
@@ -54,7 +55,7 @@ def test_access_token_without_credentials_finds_its_record(token_store, two_user
 
 @clause("FIND-BY-ACCESS")
 def test_access_token_finds_a_record_saved_without_credentials(token_store):
-    mine = record_of(save(token_store, access_token="1000.self.a", api_domain="http://127.0.0.1:9"))
+    mine = record_of(insert(token_store, access_token="1000.self.a", api_domain="http://127.0.0.1:9"))
     save(token_store, access_token="1000.self.b")
     assert record_of(_found(token_store, access_token="1000.self.a")) == mine
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tokenstore_conformance.records import CLIENT, records_of, save, save_user, stored
+from tokenstore_conformance.records import CLIENT, insert, records_of, save, save_user, stored
 from tokenstore_conformance.sdk import OAuthToken
 
 clause = pytest.mark.clause
@@ -20,8 +20,8 @@ def test_an_empty_store_returns_an_empty_list(token_store):
 @clause("GET-ALL")
 def test_every_record_comes_back_once(token_store):
     saved = [save_user(token_store, n) for n in range(12)]
-    saved.append(save(token_store, access_token="1000.self-client"))
-    saved.append(save(token_store, **CLIENT, grant_token="1000.grant.no-user"))
+    saved.append(insert(token_store, access_token="1000.self-client"))
+    saved.append(insert(token_store, **CLIENT, grant_token="1000.grant.no-user"))
     tokens = token_store.get_tokens()
     assert all(isinstance(t, OAuthToken) for t in tokens)
     assert records_of(tokens) == records_of(saved)

@@ -7,6 +7,7 @@ import pytest
 from tokenstore_conformance.records import (
     FIELD_NAMES,
     HOSTILE,
+    insert,
     make_token,
     record_of,
     save,
@@ -41,19 +42,19 @@ def _read_back_every_way(store, saved) -> None:
 
 @clause("ROUNDTRIP-FIELDS")
 def test_all_ten_fields_come_back_with_an_assigned_id(token_store):
-    saved = save(token_store, **user_values(1))
+    saved = insert(token_store, **user_values(1))
     _read_back_every_way(token_store, saved)
 
 
 @clause("ROUNDTRIP-FIELDS")
 def test_all_ten_fields_come_back_with_a_caller_id(token_store):
-    saved = save(token_store, **user_values(1, id="4150868000000419001"))
+    saved = insert(token_store, **user_values(1, id="4150868000000419001"))
     _read_back_every_way(token_store, saved)
 
 
 @clause("ROUNDTRIP-FIELDS")
 def test_fields_never_set_come_back_as_none(token_store):
-    saved = save(token_store, access_token="1000.only-access")
+    saved = insert(token_store, access_token="1000.only-access")
     record = record_of(token_store.find_token_by_id(saved.get_id()))
     assert record == record_of(saved)
     assert (record.refresh_token, record.user_name, record.expires_in) == (None, None, None)
@@ -62,7 +63,7 @@ def test_fields_never_set_come_back_as_none(token_store):
 @clause("ROUNDTRIP-HOSTILE")
 @pytest.mark.parametrize("value", list(HOSTILE.values()), ids=list(HOSTILE))
 def test_hostile_values_come_back_unchanged(token_store, value):
-    saved = save(token_store, **_every_field(value))
+    saved = insert(token_store, **_every_field(value))
     _read_back_every_way(token_store, saved)
     by_user = token_store.find_token(make_token(user_name=f"{value}|user_name"))
     assert by_user is not None, "find_token by user name"
@@ -71,7 +72,7 @@ def test_hostile_values_come_back_unchanged(token_store, value):
 
 @clause("ROUNDTRIP-HOSTILE")
 def test_like_wildcards_match_only_themselves(token_store):
-    plain = save(token_store, **user_values(1, user_name="abc@example.test", access_token="acc-abc"))
+    plain = insert(token_store, **user_values(1, user_name="abc@example.test", access_token="acc-abc"))
     assert token_store.find_token(make_token(user_name="a_c@example.test")) is None
     assert token_store.find_token(make_token(user_name="%@example.test")) is None
     assert token_store.find_token(make_token(access_token="acc-%")) is None
@@ -80,7 +81,7 @@ def test_like_wildcards_match_only_themselves(token_store):
 
 @clause("ROUNDTRIP-HOSTILE")
 def test_quote_in_one_user_name_never_touches_another_user(token_store):
-    victim = save(token_store, **user_values(1, user_name="victim@example.test"))
+    victim = insert(token_store, **user_values(1, user_name="victim@example.test"))
     save(token_store, **user_values(2, user_name="x' or user_name='victim@example.test"))
     save(token_store, user_name="x' or '1'='1", access_token="1000.access.attacker")
     assert record_of(token_store.find_token_by_id(victim.get_id())) == record_of(victim)
@@ -90,14 +91,14 @@ def test_quote_in_one_user_name_never_touches_another_user(token_store):
 @clause("ROUNDTRIP-LONG")
 def test_values_of_2000_characters_come_back_whole(token_store):
     long_values = {name: (name[0] + "x" * 1999) for name in FIELDS_BUT_EXPIRY}
-    saved = save(token_store, **long_values, expires_in="1767225600000")
+    saved = insert(token_store, **long_values, expires_in="1767225600000")
     _read_back_every_way(token_store, saved)
 
 
 @clause("ROUNDTRIP-EXPIRY-STR")
 @pytest.mark.parametrize("expiry", ["1767225600000", "99999999999999999999", "0"])
 def test_expiry_comes_back_as_the_same_string(token_store, expiry):
-    saved = save(token_store, **user_values(1, expires_in=expiry))
+    saved = insert(token_store, **user_values(1, expires_in=expiry))
     for token in (token_store.find_token_by_id(saved.get_id()), token_store.get_tokens()[0]):
         value = token.get_expires_in()
         assert type(value) is str, f"expires_in came back as {type(value).__name__} {value!r}"

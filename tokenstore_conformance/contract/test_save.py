@@ -7,6 +7,7 @@ import pytest
 from tokenstore_conformance.records import (
     CLIENT,
     contests,
+    insert,
     make_token,
     record_of,
     records_of,
@@ -93,14 +94,14 @@ def test_new_login_of_a_known_user_replaces_the_record(token_store):
 
 @clause("SAVE-UPSERT-ACCESS")
 def test_access_token_without_client_credentials_updates_its_record(token_store):
-    first = save(token_store, access_token="1000.self-client-access", api_domain="http://127.0.0.1:9")
+    first = insert(token_store, access_token="1000.self-client-access", api_domain="http://127.0.0.1:9")
     save(token_store, access_token="1000.self-client-access", expires_in="1767225600000")
     assert stored(token_store) == [record_of(first).replace(expires_in="1767225600000")]
 
 
 @clause("SAVE-UPSERT-GRANT")
 def test_grant_token_with_client_credentials_updates_its_record(token_store):
-    first = save(token_store, **CLIENT, grant_token="1000.grant.a", access_token="1000.access.a1")
+    first = insert(token_store, **CLIENT, grant_token="1000.grant.a", access_token="1000.access.a1")
     save(
         token_store, **CLIENT, grant_token="1000.grant.a", access_token="1000.access.a2", refresh_token="r.a"
     )
@@ -111,7 +112,7 @@ def test_grant_token_with_client_credentials_updates_its_record(token_store):
 
 @clause("SAVE-UPSERT-REFRESH")
 def test_refresh_token_with_client_credentials_updates_its_record(token_store):
-    first = save(token_store, **CLIENT, refresh_token="1000.refresh.a", access_token="1000.access.a1")
+    first = insert(token_store, **CLIENT, refresh_token="1000.refresh.a", access_token="1000.access.a1")
     save(token_store, **CLIENT, refresh_token="1000.refresh.a", access_token="1000.access.a2")
     assert stored(token_store) == [record_of(first).replace(access_token="1000.access.a2")]
 
@@ -241,7 +242,7 @@ def test_update_by_user_name_hands_back_the_record_id(token_store):
 
 @clause("SAVE-ID-ECHO")
 def test_update_by_refresh_token_hands_back_the_record_id(token_store):
-    first = save(token_store, **CLIENT, refresh_token="1000.refresh.a", access_token="a1")
+    first = insert(token_store, **CLIENT, refresh_token="1000.refresh.a", access_token="a1")
     update = make_token(**CLIENT, refresh_token="1000.refresh.a", access_token="a2")
     token_store.save_token(update)
     assert update.get_id() == first.get_id()

@@ -7,7 +7,7 @@ that both list the same ids with the same levels, so they cannot drift apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,7 @@ class Clause:
     id: str
     level: str  # "MUST" or "SHOULD"
     rule: str
+    relies_on: tuple[str, ...] = ()  # clauses whose behaviour its tests use, beyond the FOUNDATION
 
 
 # fmt: off
@@ -101,13 +102,33 @@ _CLAUSES = [
 ]
 # fmt: on
 
-CLAUSES: dict[str, Clause] = {clause.id: clause for clause in _CLAUSES}
-
-# Which clauses' behaviour the tests of a clause rely on (their preconditions): when one of these
-# fails, the clause's test is reported blocked by it. docs/guide.md's "Fix in this order" is this
-# table; tests/test_fix_order.py checks both against the preconditions the contract tests state.
+# The dependency graph. Every test stands on the FOUNDATION: the clauses that own what each of the
+# six methods raises or returns in the wrong shape (target/boundary.py) and the id a new save gets
+# (records.save_user). Beyond it, RELIES_ON names what a clause's tests use of other clauses' behaviour,
+# each use a requires()/relying_on() step (tests/test_fix_order.py checks that the tests state exactly
+# these). When a prerequisite fails, the step makes the test "blocked by" it; the fix order, the
+# table's footer, the JSON report and docs/guide.md's "Fix in this order" all read this graph.
 _FIND_BY_KEY = ("FIND-BY-ID", "FIND-BY-USER", "FIND-BY-ACCESS", "FIND-BY-GRANT", "FIND-BY-REFRESH")
-PRECONDITIONS: dict[str, tuple[str, ...]] = {
+FIX_TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("storage that opens again", ("INSTANCE-REOPEN",)),
+    (
+        "saving and reading back",
+        ("SAVE-INSERT", "SAVE-ID-ASSIGN", "GET-EMPTY", "GET-ALL", "BYID-HIT", "BYID-MISS"),
+    ),
+    (
+        "lookups and deletes",
+        (
+            *_FIND_BY_KEY,
+            "FIND-MISS-NONE",
+            "FIND-SAME-OBJECT",
+            "DELETE-ONE",
+            "DELETE-UNKNOWN",
+            "DELETEALL-EMPTIES",
+        ),
+    ),
+)
+FOUNDATION: tuple[str, ...] = tuple(cid for _, tier in FIX_TIERS[1:] for cid in tier)
+_RELIES_ON: dict[str, tuple[str, ...]] = {
     "ROUNDTRIP-FIELDS": ("BYID-HIT", "FIND-BY-ID"),
     "ROUNDTRIP-HOSTILE": ("BYID-HIT", "FIND-BY-ID"),
     "ROUNDTRIP-LONG": ("BYID-HIT", "FIND-BY-ID"),
@@ -123,3 +144,16 @@ PRECONDITIONS: dict[str, tuple[str, ...]] = {
     "FLOW-REVOKE": ("FIND-BY-ID",),
     "CAPACITY": _FIND_BY_KEY,
 }
+_CLAUSES = [replace(clause, relies_on=_RELIES_ON.get(clause.id, ())) for clause in _CLAUSES]
+CLAUSES: dict[str, Clause] = {clause.id: clause for clause in _CLAUSES}
+
+
+def fix_rank(clause_id: str) -> int:
+    """Where a root fault stands in the fix order: the tier that holds it, everything else last."""
+    return next((n for n, (_, tier) in enumerate(FIX_TIERS) if clause_id in tier), len(FIX_TIERS))
+
+
+def prerequisites(clause_id: str) -> tuple[str, ...]:
+    """Every clause whose behaviour the tests of ``clause_id`` rely on: the FOUNDATION and its own."""
+    relies_on = CLAUSES[clause_id].relies_on if clause_id in CLAUSES else ()
+    return tuple(cid for cid in dict.fromkeys((*FOUNDATION, *relies_on)) if cid != clause_id)

@@ -73,6 +73,20 @@ def violated_clauses(exc: BaseException) -> list[str]:
     return found
 
 
+def precondition_in(exc: BaseException) -> PreconditionFailed | None:
+    """The precondition that stopped a test, also when the SDK wrapped it or Hypothesis grouped it."""
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, PreconditionFailed):
+            return current
+        pending += [current.__cause__, current.__context__, *getattr(current, "exceptions", ())]
+    return None
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
@@ -115,10 +129,10 @@ class ClauseReport:
     def pytest_runtest_call(self, item: pytest.Item):
         try:
             return (yield)
-        except PreconditionFailed:
-            raise
-        except AssertionError as exc:
-            if self.settings.strict or not self._should_only(item):
+        except Exception as exc:
+            # A SHOULD clause that fails, by an assertion or by what the store raised, is a warning
+            # unless the run is strict; a precondition another clause owns is that clause's.
+            if precondition_in(exc) or self.settings.strict or not self._should_only(item):
                 raise
             _, ids = tested(item.user_properties)
             message = f"{', '.join(describe(cid) for cid in ids)}: {_first_line(exc)}"
@@ -137,12 +151,14 @@ class ClauseReport:
             return report
         spec, ids = entry
         exc = call.excinfo.value
-        if isinstance(exc, PreconditionFailed) and exc.clause_id not in ids and report.failed:
+        precondition = precondition_in(exc)
+        if precondition and not set(precondition.owners) & set(ids) and report.failed:
             # Another clause's fault stopped the test: not this clause's failure.
             report.outcome = "skipped"
             where = item.reportinfo()
-            report.longrepr = (str(where[0]), (where[1] or 0) + 1, f"blocked by {exc.clause_id}: {exc}")
-            report.user_properties = [*report.user_properties, (BLOCKED_BY, exc.clause_id)]
+            owners = " or ".join(precondition.owners)
+            report.longrepr = (str(where[0]), (where[1] or 0) + 1, f"blocked by {owners}: {precondition}")
+            report.user_properties = [*report.user_properties, (BLOCKED_BY, precondition.owners)]
             return report
         if report.failed:
             call_line = getattr(exc, "tokenstore_call", None)
@@ -186,8 +202,8 @@ class ClauseReport:
             verdict = WARNED if warned else PASSED
         for cid in ids:
             self.verdicts.record(cid, spec, report.nodeid, verdict, message=str(message))
-            if blocker is not None:
-                self.verdicts.block(cid, spec, str(blocker))
+            for owner in blocker or ():
+                self.verdicts.block(cid, spec, str(owner))
             for named in _property(report.user_properties, VIOLATED) or ():
                 if named not in self.verdicts.outcomes[(cid, spec)].violated:
                     self.verdicts.outcomes[(cid, spec)].violated.append(named)

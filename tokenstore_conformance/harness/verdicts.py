@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .clauses import fix_rank
+
 FAILED, BLOCKED, WARNED, PASSED, NOT_APPLICABLE, NOT_BUILT = (
     "failed",
     "blocked",
@@ -82,34 +84,57 @@ class Verdicts:
             # A failure that names the clauses its comparison checks (the lifecycle test's) adds
             # nothing when each of them already fails on its own: it is blocked by them.
             return BLOCKED
-        if verdict == BLOCKED and all(self.verdict(b, spec) == PASSED for b in entry.blocked_by):
-            # The blocking clause passed its own tests: the precondition failed only here, so
-            # nothing else points at the fault. Call it a failure of this clause. (A blocker that
-            # did not run, under -k, leaves the clause blocked.)
+        if verdict == BLOCKED and not self._reaches_a_fault(clause_id, spec):
+            # Every clause the test was blocked by, and every clause those were blocked by, passed its
+            # own tests: the precondition failed only here, so nothing else points at the fault. Call
+            # it a failure of this clause. (A blocker that did not run, under -k, keeps it blocked.)
             return FAILED
         return verdict
+
+    def _raw(self, clause_id: str, spec: str) -> str:
+        entry = self.outcomes.get((clause_id, spec))
+        return entry.verdict() if entry is not None else ""
+
+    def _reaches_a_fault(self, clause_id: str, spec: str) -> bool:
+        """Whether following ``blocked by`` from the clause reaches a clause that did not pass.
+
+        Walked on the tests' own outcomes, so two clauses blocked only by each other (a fault that
+        shows only between them) both fail instead of pointing at each other for ever.
+        """
+        seen, pending = {clause_id}, list(self.outcomes[(clause_id, spec)].blocked_by)
+        while pending:
+            blocker = pending.pop()
+            if blocker in seen:
+                continue
+            seen.add(blocker)
+            raw = self._raw(blocker, spec)
+            if raw == BLOCKED:
+                pending += self.outcomes[(blocker, spec)].blocked_by
+            elif raw != PASSED:
+                return True
+        return False
 
     def _all_fail(self, clause_ids: list[str], spec: str, asking: str) -> bool:
         others = [cid for cid in clause_ids if cid != asking]
         return bool(others) and all(self.verdict(cid, spec) in (FAILED, BLOCKED) for cid in others)
 
     def blockers(self, clause_id: str, spec: str) -> list[str]:
+        """The clauses a blocked clause waits for: those it was blocked by that did not pass."""
         entry = self.outcomes.get((clause_id, spec))
         if entry is None or self.verdict(clause_id, spec) != BLOCKED:
             return []
         if entry.verdict() == FAILED:
             return [cid for cid in entry.violated if cid != clause_id]
-        return list(entry.blocked_by)
+        return [cid for cid in entry.blocked_by if self._raw(cid, spec) != PASSED]
 
     def roots(self, spec: str, clause_ids: list[str]) -> list[str]:
-        """The failed clauses, in the order to fix them: a clause before the clauses it blocks."""
+        """The failed clauses, in the order to fix them: the dependency graph's order, then most blocked."""
         failed = [cid for cid in clause_ids if self.verdict(cid, spec) == FAILED]
         blocks: dict[str, int] = defaultdict(int)
         for cid in clause_ids:
             for blocker in self._root_blockers(cid, spec, set()):
                 blocks[blocker] += 1
-        # Clauses that block others come first (most blocked first), then the contract's order.
-        return sorted(failed, key=lambda cid: (-blocks[cid], clause_ids.index(cid)))
+        return sorted(failed, key=lambda cid: (fix_rank(cid), -blocks[cid], clause_ids.index(cid)))
 
     def _root_blockers(self, clause_id: str, spec: str, seen: set[str]) -> list[str]:
         found = []

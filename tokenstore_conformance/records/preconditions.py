@@ -5,35 +5,43 @@ that lookup is broken, the fault is BYID-MISS's, not DELETE-ONE's. The step is
 written ``requires("BYID-MISS", ...)``: when it does not hold, the test's own
 clauses are reported ``blocked by BYID-MISS`` instead of failed, and the
 clause table points at the root fault.
+
+A step may name several clauses when it cannot tell which of them owns the
+fault (``get_tokens()`` returned None: GET-EMPTY's fault on an empty store,
+GET-ALL's on a full one). The test is then blocked by those of them that fail;
+if all of them pass, nothing else points at the fault and the test's own
+clause fails.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, Union
 
 T = TypeVar("T")
+Owners = Union[str, tuple[str, ...]]
 
 
 class PreconditionFailed(AssertionError):
     """A step the test relies on, which another clause covers, did not hold."""
 
-    def __init__(self, clause_id: str, message: str) -> None:
-        self.clause_id = clause_id
-        super().__init__(f"{message} [{clause_id}]")
+    def __init__(self, owners: Owners, message: str) -> None:
+        self.owners: tuple[str, ...] = (owners,) if isinstance(owners, str) else tuple(owners)
+        super().__init__(f"{message} [{' or '.join(self.owners)}]")
 
 
-def requires(clause_id: str, holds: bool, message: str) -> None:
-    """Raise ``PreconditionFailed`` naming ``clause_id`` unless ``holds``."""
+def requires(owners: Owners, holds: bool, message: str) -> None:
+    """Raise ``PreconditionFailed`` naming ``owners`` unless ``holds``."""
     if not holds:
-        raise PreconditionFailed(clause_id, message)
+        raise PreconditionFailed(owners, message)
 
 
-def relying_on(clause_id: str, step: Callable[[], T]) -> T:
-    """Run ``step``; an exception it raises is the fault of ``clause_id``, whose behaviour the step uses."""
+def relying_on(owners: Owners, step: Callable[[], T]) -> T:
+    """Run ``step``; an exception it raises is the fault of ``owners``, whose behaviour the step uses."""
     try:
         return step()
     except PreconditionFailed:
         raise
     except Exception as exc:
-        raise PreconditionFailed(clause_id, f"{type(exc).__name__}: {exc}") from exc
+        call = getattr(exc, "tokenstore_call", None)
+        raise PreconditionFailed(owners, call or f"{type(exc).__name__}: {exc}") from exc

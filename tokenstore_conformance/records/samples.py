@@ -10,7 +10,8 @@ treat LIKE wildcards as patterns.
 from __future__ import annotations
 
 from ..sdk import OAuthToken, TokenStore
-from .tokens import TokenRecord, make_token, records_of
+from .preconditions import requires
+from .tokens import TokenRecord, describe, make_token, record_of, records_of
 
 CLIENT = {
     "client_id": "1000.K3ZP0GD4TQ7V2XN8C1LW5RYJ6HB9MA",
@@ -65,8 +66,21 @@ def save(store: TokenStore, **values: str | None) -> OAuthToken:
     return token
 
 
+def insert(store: TokenStore, **values: str | None) -> OAuthToken:
+    """Save a token that matches no record; the id the store assigns is what later steps look it up by."""
+    token = save(store, **values)
+    assigned = token.get_id()
+    requires(
+        "SAVE-ID-ASSIGN",
+        isinstance(assigned, str) and assigned != "",
+        f"save_token left a new token ({describe(record_of(token))}) with the id {assigned!r}, not a string",
+    )
+    return token
+
+
 def save_user(store: TokenStore, n: int, **overrides: str | None) -> OAuthToken:
-    return save(store, **user_values(n, **overrides))
+    """Save user ``n``'s first token (see ``insert``)."""
+    return insert(store, **user_values(n, **overrides))
 
 
 def stored(store: TokenStore) -> list[TokenRecord]:

@@ -47,12 +47,17 @@ class TokenRecord:
         return TokenRecord(**values)
 
 
-def record_of(token: object) -> TokenRecord:
-    """Snapshot a token's ten fields (works on any object with OAuthToken's getters)."""
-    signature = token.get_user_signature()
+def record_of(token: object) -> TokenRecord | None:
+    """Snapshot a token's ten fields (works on any object with OAuthToken's getters); None for None.
+
+    A miss where a hit was due then fails the comparison it is in, with both sides shown, instead
+    of raising in the kit.
+    """
+    if token is None:
+        return None
     return TokenRecord(
         id=token.get_id(),
-        user_name=signature.get_name() if signature is not None else None,
+        user_name=_user_name(token.get_user_signature()),
         client_id=token.get_client_id(),
         client_secret=token.get_client_secret(),
         refresh_token=token.get_refresh_token(),
@@ -62,6 +67,16 @@ def record_of(token: object) -> TokenRecord:
         redirect_url=token.get_redirect_url(),
         api_domain=token.get_api_domain(),
     )
+
+
+def _user_name(signature: object) -> str | None:
+    """The name in a user signature; a store that put something else there gets it shown as such."""
+    if signature is None:
+        return None
+    get_name = getattr(signature, "get_name", None)
+    if callable(get_name):
+        return get_name()
+    return f"<a {type(signature).__name__} {signature!r} where a UserSignature belongs>"
 
 
 def make_token(**values: str | None) -> OAuthToken:

@@ -15,8 +15,8 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from ..records import describe_value
 from ..sdk import TokenStore
+from .boundary import call_line, checked_return, owned_exception
 
 T = TypeVar("T")
 
@@ -61,7 +61,8 @@ class TimedStore(TokenStore):
     """Wraps a store so that each of the six methods runs under the time limit.
 
     Everything else (attributes, extra methods) is passed through, and return
-    values are the store's own objects, so identity checks still see them.
+    values are the store's own objects, so identity checks still see them; each
+    is checked at the boundary (``boundary.py``) before the kit reads it.
     """
 
     def __init__(self, store: TokenStore, seconds: float) -> None:
@@ -76,14 +77,18 @@ class TimedStore(TokenStore):
 
     def _call(self, method: str, *args: object) -> object:
         try:
-            return call_with_timeout(self.seconds, getattr(self.wrapped, method), *args)
+            result = call_with_timeout(self.seconds, getattr(self.wrapped, method), *args)
         except StoreTimeout:
             raise
         except Exception as exc:
-            # One line in the store's terms before the traceback: which call, with what, raised what.
-            shown = ", ".join(describe_value(a) for a in args)
-            exc.tokenstore_call = f"{method}({shown}) raised {type(exc).__name__}: {exc}"
-            raise
+            # One line in the store's terms before the traceback: which call, with what, raised what;
+            # and the fault is the clauses' that own the method (target/boundary.py).
+            owned = owned_exception(method, args, exc)
+            if owned is exc:
+                exc.tokenstore_call = f"{call_line(method, args)} raised {type(exc).__name__}: {exc}"
+                raise
+            raise owned from exc
+        return checked_return(method, args, result)
 
     def find_token(self, token):
         return self._call("find_token", token)
