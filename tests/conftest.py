@@ -14,6 +14,10 @@ import pytest
 pytest_plugins = ["pytester", "servers"]
 
 TESTS_DIR = Path(__file__).parent
+TRACEBACK_FRAME = re.compile(r"^(?P<path>\S+\.py):\d+: in ")
+ERROR_LINE = re.compile(r"^E\s+(?P<name>[A-Za-z_][\w.]*(?:Error|Exception))(:|$)")
+# What the kit raises on purpose when a store breaks a clause, or cannot be built.
+KIT_OWN_FAILURES = ("AssertionError", "PreconditionFailed", "LifecycleMismatch", "StoreBuildError")
 TABLE_ROW = re.compile(r"^(?P<clause>[A-Z][A-Z0-9-]+)\s+(?P<level>MUST|SHOULD|\?)\s+(?P<cells>.+)$")
 
 
@@ -47,6 +51,22 @@ class KitRun:
 
     def clauses_with(self, verdict: str, store_index: int = 0) -> set[str]:
         return {cid for cid, seen in self.verdicts(store_index).items() if seen == verdict}
+
+    def kit_frame_errors(self) -> list[str]:
+        """Exceptions the kit's own code raised (``--tb=short`` output): a TypeError in a kit frame,
+        never an assertion, a precondition or what the store raised, whose last frame is the store's."""
+        found, frame = [], None
+        for line in self.stdout.splitlines():
+            if line.startswith("____"):
+                frame = None
+            elif match := TRACEBACK_FRAME.match(line):
+                frame = match["path"]
+            elif (match := ERROR_LINE.match(line)) and frame is not None:
+                name = match["name"].rsplit(".", 1)[-1]
+                if "tokenstore_conformance" in frame and name not in KIT_OWN_FAILURES:
+                    found.append(f"{frame}: {line}")
+                frame = None
+        return found
 
     def __repr__(self) -> str:  # shown by pytest when an assertion on a run fails
         return f"<KitRun ret={self.ret}>\n--- stdout ---\n{self.stdout[-6000:]}\n--- stderr ---\n{self.stderr[-3000:]}"

@@ -79,6 +79,22 @@ BROKEN = _discover("broken")
 CORRECT = _discover("correct")
 
 
+def _chaos() -> list[CorpusStore]:
+    from chaos_stores import chaos
+
+    return [
+        CorpusStore(
+            "chaos", name, f"chaos_stores.chaos:{name}", frozenset(roots), frozenset(), frozenset(), False
+        )
+        for name, roots in [*chaos.ROOT_FAULTS.items(), *((name, ()) for name in chaos.CORRECT)]
+    ]
+
+
+# Stores whose methods return the wrong shape or raise (tests/chaos_stores): each fails exactly the
+# clauses that own the method, or, where the contract allows what it does, nothing.
+CHAOS = _chaos()
+
+
 @dataclass(frozen=True)
 class Group:
     """One child run: the stores it names, in column order, and its extra options."""
@@ -98,7 +114,8 @@ def _chunks(stores: list[CorpusStore], prefix: str, size: int, options: tuple[st
     ]
 
 
-QUIET = ("-q", "--tb=no", "-rf")
+# Short tracebacks, so that test_no_failure_ends_in_the_kits_own_code can read where each failure ended.
+QUIET = ("-q", "--tb=short", "-rf")
 REFUSED = [s for s in BROKEN if s.refused]
 GROUPS = [
     *_chunks([s for s in BROKEN if not s.refused], "broken", BROKEN_CHUNK, (*QUIET, *WITHOUT_LIFECYCLE)),
@@ -109,6 +126,7 @@ GROUPS = [
         (*QUIET, *WITHOUT_LIFECYCLE, "--tokenstore-allow-existing"),
     ),
     *(Group(f"refusal-{s.name}", (s,), ("-q", "--collect-only")) for s in REFUSED),
+    *_chunks(CHAOS, "chaos", BROKEN_CHUNK, (*QUIET, *WITHOUT_LIFECYCLE, "--tokenstore-allow-existing")),
     # SCALE is left out here: it measures speed, not correctness, and an unusual correct store may
     # scan; tests/test_reference_stores.py shows it warning on a scan and passing on an index.
     *_chunks(
@@ -297,3 +315,29 @@ def test_a_run_of_correct_stores_exits_zero(corpus_run, group):
     """What CI sees: a run of the kit on correct stores only is green as a whole, not just clause by clause."""
     run = corpus_run(group)
     assert run.ret == pytest.ExitCode.OK, run
+
+
+@pytest.mark.parametrize("store", CHAOS, ids=lambda s: s.name)
+def test_chaos_store_fails_exactly_the_clauses_that_own_its_method(corpus_run, store):
+    """A wrong shape or an exception is the fault of the method's own clauses; every other test is blocked."""
+    group, index = _group_of(store, "chaos")
+    verdicts = _column(corpus_run(group), store, index)
+    failed = {
+        cid
+        for cid, verdict in verdicts.items()
+        if verdict in ("failed", "warned") and not ALLOWED_COLLATERAL.match(cid)
+    }
+    assert failed == store.expected, (
+        f"{store.spec}: failed {sorted(failed)}; undeclared {sorted(failed - store.expected)}, "
+        f"declared but passed {sorted(store.expected - failed)}"
+    )
+
+
+@pytest.mark.parametrize(
+    "group", [g for g in GROUPS if g.name.startswith(("broken", "chaos"))], ids=lambda g: g.name
+)
+def test_no_failure_ends_in_the_kits_own_code(corpus_run, group):
+    """Whatever a store returns or raises, the kit reports it; its own frames never raise on it."""
+    run = corpus_run(group)
+    assert run.verdicts(), f"no clause table\n{run!r}"
+    assert run.kit_frame_errors() == []

@@ -12,8 +12,6 @@ COLLATERAL = {
     "DELETEALL-REUSABLE",
     "FIND-BY-REFRESH",
     "FIND-BY-USER",
-    "FIND-FILL-NONE-ONLY",
-    "FIND-PRECEDENCE",
     "GET-ALL",
     "ROUNDTRIP-HOSTILE",
     "SAVE-ID-UNIQUE",
@@ -21,7 +19,7 @@ COLLATERAL = {
     "SAVE-USER-ISOLATION",
 }
 # Stopped at another clause's precondition by the same fault.
-BLOCKED = {"FIND-SAME-OBJECT"}
+BLOCKED = {"FIND-FILL-NONE-ONLY", "FIND-PRECEDENCE", "FIND-SAME-OBJECT"}
 
 
 class Store(SQLiteStore):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tokenstore_conformance.records import CLIENT, make_token, records_of, save_user, stored
-from tokenstore_conformance.records.preconditions import relying_on
+from tokenstore_conformance.records.preconditions import relying_on, requires
 
 clause = pytest.mark.clause
 
@@ -17,10 +17,16 @@ def test_nothing_is_left_and_every_lookup_misses(token_store):
     assert token_store.get_tokens() == []
     for token in tokens:
         assert relying_on("BYID-MISS", lambda t=token: token_store.find_token_by_id(t.get_id())) is None
-        assert token_store.find_token(make_token(id=token.get_id())) is None
-        assert token_store.find_token(make_token(user_name=token.get_user_signature().get_name())) is None
-        assert token_store.find_token(make_token(access_token=token.get_access_token())) is None
-        assert token_store.find_token(make_token(**CLIENT, refresh_token=token.get_refresh_token())) is None
+        for query in (
+            {"id": token.get_id()},
+            {"user_name": token.get_user_signature().get_name()},
+            {"access_token": token.get_access_token()},
+            {**CLIENT, "refresh_token": token.get_refresh_token()},
+        ):
+            found = token_store.find_token(make_token(**query))
+            requires(
+                "FIND-MISS-NONE", found is None, f"find_token({query}) found a token after delete_tokens"
+            )
 
 
 @clause("DELETEALL-EMPTIES")

@@ -31,6 +31,8 @@ def test_a_thousand_users_are_each_found_and_half_of_them_deleted(token_store):
     for index, record in enumerate(saved):
         by_id = token_store.find_token_by_id(record.id)
         where = f"record {index + 1} of {USERS} (user_name={record.user_name!r}; filling took {filled:.1f}s)"
+        if index == 0:
+            requires("BYID-HIT", by_id is not None, "find_token_by_id misses the first record")
         assert by_id is not None, f"{where}: find_token_by_id returned None"
         assert record_of(by_id) == record, f"{where}: find_token_by_id returned another record"
         for key in KEY_ORDER:

@@ -113,7 +113,16 @@ FIX_TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("storage that opens again", ("INSTANCE-REOPEN",)),
     (
         "saving and reading back",
-        ("SAVE-INSERT", "SAVE-ID-ASSIGN", "GET-EMPTY", "GET-ALL", "BYID-HIT", "BYID-MISS"),
+        (
+            "SAVE-INSERT",
+            "SAVE-ID-ASSIGN",
+            "SAVE-UPSERT-ID",
+            "SAVE-UPSERT-USER",
+            "GET-EMPTY",
+            "GET-ALL",
+            "BYID-HIT",
+            "BYID-MISS",
+        ),
     ),
     (
         "lookups and deletes",
@@ -130,19 +139,22 @@ FIX_TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 FOUNDATION: tuple[str, ...] = tuple(cid for _, tier in FIX_TIERS[1:] for cid in tier)
 _RELIES_ON: dict[str, tuple[str, ...]] = {
     "ROUNDTRIP-FIELDS": ("BYID-HIT", "FIND-BY-ID"),
-    "ROUNDTRIP-HOSTILE": ("BYID-HIT", "FIND-BY-ID"),
+    "ROUNDTRIP-HOSTILE": ("BYID-HIT", "FIND-BY-ID", "FIND-BY-USER"),
     "ROUNDTRIP-LONG": ("BYID-HIT", "FIND-BY-ID"),
+    "ROUNDTRIP-EXPIRY-STR": ("BYID-HIT", "GET-ALL"),
+    "FIND-USER-ONLY": ("FIND-BY-USER",),
     "FIND-PRECEDENCE": _FIND_BY_KEY,
     "FIND-SAME-OBJECT": _FIND_BY_KEY,
+    "FIND-FILL-NONE-ONLY": ("FIND-BY-USER",),
     "BYID-MISS": ("DELETE-ONE", "GET-EMPTY"),
     "BYID-DETACHED": ("BYID-HIT",),
     "DELETE-ONE": ("BYID-MISS",),
     "DELETE-UNKNOWN": ("BYID-HIT",),
-    "DELETEALL-EMPTIES": ("BYID-MISS",),
+    "DELETEALL-EMPTIES": ("BYID-MISS", "FIND-MISS-NONE"),
     "INSTANCE-ISOLATION": ("BYID-MISS",),
     "FLOW-REMOVE": ("BYID-MISS",),
     "FLOW-REVOKE": ("FIND-BY-ID",),
-    "CAPACITY": _FIND_BY_KEY,
+    "CAPACITY": ("BYID-HIT", *_FIND_BY_KEY),
 }
 _CLAUSES = [replace(clause, relies_on=_RELIES_ON.get(clause.id, ())) for clause in _CLAUSES]
 CLAUSES: dict[str, Clause] = {clause.id: clause for clause in _CLAUSES}

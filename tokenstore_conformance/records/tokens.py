@@ -125,9 +125,14 @@ def records_of(tokens: Iterable[object]) -> list[TokenRecord]:
 
 def sort_records(records: Iterable[TokenRecord]) -> list[TokenRecord]:
     """Records in a fixed order (None sorts last in every field)."""
-    return sorted(
-        records, key=lambda r: tuple((v is None, v or "") for v in (getattr(r, n) for n in FIELD_NAMES))
-    )
+    return sorted(records, key=lambda r: tuple(_sort_key(getattr(r, n)) for n in FIELD_NAMES))
+
+
+def _sort_key(value: object) -> tuple[bool, str, str]:
+    """None last; a value a store returned as another type than str still sorts, apart from strings."""
+    if value is None:
+        return (True, "", "")
+    return (False, "" if isinstance(value, str) else type(value).__name__, str(value))
 
 
 def explain_difference(actual: list[TokenRecord], expected: list[TokenRecord]) -> list[str]:

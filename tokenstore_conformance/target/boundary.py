@@ -29,7 +29,7 @@ FIND_OWNERS = (
     "FIND-MISS-NONE",
 )
 OWNERS: dict[str, tuple[str, ...]] = {
-    "save_token": ("SAVE-INSERT",),
+    "save_token": ("SAVE-INSERT", "SAVE-UPSERT-ID", "SAVE-UPSERT-USER"),
     "find_token": FIND_OWNERS,
     "find_token_by_id": ("BYID-HIT", "BYID-MISS"),
     "get_tokens": ("GET-EMPTY", "GET-ALL"),
@@ -50,19 +50,31 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
+def _id_fault(token: OAuthToken) -> str | None:
+    found = token.get_id()
+    if isinstance(found, str) and found != "":
+        return None
+    return f"a token whose id is {found!r}; a token read from the store carries its record's string id"
+
+
 def shape_fault(method: str, args: tuple, result: object) -> str | None:
-    """What is wrong with ``result`` as the return value of ``method(*args)``, or None if nothing."""
+    """What is wrong with ``result`` as the return value of ``method(*args)``, or None if nothing.
+
+    A found token without a string id is the lookup's fault (its owners), and is raised at once.
+    """
     if method in ("find_token", "find_token_by_id"):
         if result is None:
             return None
         if not isinstance(result, OAuthToken):
             return f"returned a {_type_name(result)} ({describe_value(result)}), not an OAuthToken or None"
-    if method == "find_token_by_id":
-        found = result.get_id()
-        if found is None:
-            return "returned a token whose id is None; a found token carries its record's id"
-        if str(found) != str(args[0]):
-            return f"returned the record with id {found!r}, not the one asked for"
+        fault = _id_fault(result)
+        if fault and method == "find_token":
+            # The right object came back, filled wrong: a fault of the lookup, not of its shape.
+            raise PreconditionFailed(OWNERS[method], f"{call_line(method, args)} returned {fault}")
+        if fault:
+            return f"returned {fault}"
+    if method == "find_token_by_id" and result.get_id() != args[0]:
+        return f"returned the record with id {result.get_id()!r}, not the one asked for"
     if method == "get_tokens":
         if not isinstance(result, list):
             return f"returned a {_type_name(result)} ({describe_value(result)}), not a list"
@@ -71,6 +83,9 @@ def shape_fault(method: str, args: tuple, result: object) -> str | None:
             return f"returned a list holding a {_type_name(wrong[0])} ({describe_value(wrong[0])})"
         if len({id(item) for item in result}) != len(result):
             return "returned the same OAuthToken object twice in one list"
+        fault = next(filter(None, map(_id_fault, result)), None)
+        if fault:
+            return f"returned {fault}"
     return None
 
 
