@@ -19,6 +19,9 @@ from .settings import SETTINGS_KEY, resolve, timeout_of
 
 def start(config: pytest.Config, specs: list[str], source: str) -> None:
     config.addinivalue_line("markers", "clause(id, ...): the TokenStore contract clause(s) a test checks")
+    config.addinivalue_line(
+        "markers", f"{fixtures.MULTI_USER}: a contract test that needs several users' records at once"
+    )
     timeout = timeout_of(config)
     try:
         loaded = [load_spec(spec, timeout) for spec in dict.fromkeys(specs)]
