@@ -132,3 +132,17 @@ def test_a_single_user_store_over_processes_is_emptied_between_the_same_user_rou
         "CRASH-DURABLE",
         "FLOW-CONCURRENT-REFRESH",
     }
+
+
+def test_the_certify_verdict_line_says_the_store_is_single_user():
+    from tokenstore_conformance.runner.certify import verdict_line
+
+    levels = {"MUST": {"total": 3, "passed": 2, "unexpected-pass": 0, "not-applicable": 1}}
+    store = {"verdict": "conformant", "levels": levels, "capabilities": {"single_user": True}}
+    document = {"kit": {"name": "kit", "version": "1"}, "sdk": {"distribution": "sdk", "version": "2"}}
+    assert verdict_line(document, store) == (
+        "conformant: 2/2 MUST (1 not applicable), kit 1, sdk 2, "
+        "declared single-user (the clauses that need several users do not apply)"
+    )
+    store["capabilities"]["single_user"] = False
+    assert verdict_line(document, store) == "conformant: 2/2 MUST (1 not applicable), kit 1, sdk 2"
