@@ -68,7 +68,11 @@ def test_a_full_run_reports_every_clause_as_the_table_shows_it(run_kit, pytester
         must = store["levels"]["MUST"]
         assert must["total"] == sum(c.level == "MUST" for c in CLAUSES.values())
         assert must["passed"] + must["not-applicable"] == must["total"]
-    assert store_of(report, MEMORY_STORE)["capabilities"] == {"persistent": False, "concurrency": "threads"}
+    assert store_of(report, MEMORY_STORE)["capabilities"] == {
+        "persistent": False,
+        "concurrency": "threads",
+        "single_user": False,
+    }
     assert store_of(report, SQLITE_STORE)["capabilities"]["persistent"] is True
     assert clause_verdicts(store_of(report, MEMORY_STORE))["INSTANCE-PERSIST"] == "not-applicable"
 

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..target.spec import SINGLE_USER_ATTRIBUTE
 from . import durability, verdicts, visibility
 from .launcher import Launcher, shared_launcher
 from .target import LEVELS
@@ -49,6 +50,7 @@ class Check:
     doing: str  # what the workers were doing, for messages about crashes and hangs
     judge: Callable[[dict], tuple[str, list[str]]]
     persistent: bool = False  # applies only to stores declared persistent
+    one_user: bool = False  # needs one user at a time, so applies to a store declared single-user too
 
 
 @dataclass
@@ -72,8 +74,8 @@ class Outcome:
         return "\n".join(lines)
 
 
-def _check(clause, level, scenario, params, doing, judge, persistent=False) -> Check:
-    return Check(clause, level, scenario, params, doing, judge, persistent)
+def _check(clause, level, scenario, params, doing, judge, persistent=False, one_user=False) -> Check:
+    return Check(clause, level, scenario, params, doing, judge, persistent, one_user)
 
 
 CHECKS = {
@@ -94,6 +96,7 @@ CHECKS = {
             {"threads": 8, "rounds": 6, "most": 200, "seconds": 0.5},
             "8 threads saved the same user at once",
             lambda r: verdicts.same_user(r, "thread"),
+            one_user=True,
         ),
         _check(
             "CONC-THREADS-READ",
@@ -120,6 +123,7 @@ CHECKS = {
             "4 processes saved the same user at once",
             lambda r: verdicts.same_user(r, "process"),
             persistent=True,
+            one_user=True,
         ),
         _check(
             "CONC-PROC-READ",
@@ -171,9 +175,11 @@ CHECKS = {
 }
 
 
-def applicable(clause: str, declared: str, persistent: bool) -> str | None:
+def applicable(clause: str, declared: str, persistent: bool, single_user: bool = False) -> str | None:
     """Why a clause does not apply to a store with these declarations, or None if it does."""
     check = CHECKS[clause]
+    if single_user and not check.one_user:
+        return f"the store declares {SINGLE_USER_ATTRIBUTE} = True; {clause} needs several users at once"
     if LEVELS.index(declared) < LEVELS.index(check.level):
         return (
             f"the store declares tokenstore_concurrency = {declared!r}; {clause} applies to stores "

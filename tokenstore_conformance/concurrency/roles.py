@@ -55,6 +55,17 @@ def snapshot(store, calls, args=None, emit=None) -> dict:
         return {"error": error_text(exc)}
 
 
+def snapshot_and_clear(store, calls, args=None, emit=None) -> dict:
+    """Every record, then ``delete_tokens``: how a single-user store starts each round of a check empty."""
+    taken = snapshot(store, calls)
+    try:
+        with calls.active("delete_tokens()"):
+            store.delete_tokens()
+    except Exception as exc:
+        taken["clear_error"] = error_text(exc)
+    return taken
+
+
 def _in_threads(count: int, body, action=None) -> list:
     """Run body(index, barrier) in ``count`` threads started together; their results, in order."""
     barrier = threading.Barrier(count, action=action, timeout=BARRIER_TIMEOUT)
@@ -118,9 +129,19 @@ def threads_distinct(store, calls, args: dict, emit=None) -> dict:
 
 
 def threads_same_user(store, calls, args: dict, emit=None) -> dict:
-    """In every round all threads save their own version of one new user at the same moment."""
+    """In every round all threads save their own version of one new user at the same moment.
+
+    For a single-user store each round's records are read, and the store
+    emptied, before the next round begins: its one slot takes one user at a time.
+    """
     group = args["group"]
     rounds = Rounds(args["rounds"], args["most"], args["seconds"])
+    taken: list[dict] = []
+
+    def between_rounds() -> None:
+        if args.get("single_user") and rounds.current >= 0:
+            taken.append({"name": plans.user(group, 0, rounds.current), **snapshot_and_clear(store, calls)})
+        rounds.next()
 
     def body(t: int, barrier) -> list:
         log = []
@@ -131,7 +152,12 @@ def threads_same_user(store, calls, args: dict, emit=None) -> dict:
             r = rounds.current
             log.append(save(store, calls, plans.user(group, 0, r), plans.serial_of(t, r), f"thread {t}"))
 
-    return {"logs": _in_threads(args["threads"], body, rounds.next), "final": snapshot(store, calls)}
+    logs = _in_threads(args["threads"], body, between_rounds)
+    return {
+        "logs": logs,
+        "final": snapshot(store, calls),
+        **({"rounds": taken} if args.get("single_user") else {}),
+    }
 
 
 def threads_read(store, calls, args: dict, emit=None) -> dict:
@@ -313,6 +339,7 @@ def save_until_stopped(store, calls, args: dict, emit=None) -> dict:
 
 ROLES = {
     "snapshot": snapshot,
+    "snapshot_and_clear": snapshot_and_clear,
     "threads_distinct": threads_distinct,
     "threads_same_user": threads_same_user,
     "threads_read": threads_read,

@@ -59,9 +59,12 @@ def threads_distinct(troupe: Troupe, threads: int, per_thread: int) -> dict:
     return result
 
 
-def threads_same_user(troupe: Troupe, threads: int, rounds: int, most: int, seconds: float) -> dict:
+def threads_same_user(
+    troupe: Troupe, threads: int, rounds: int, most: int, seconds: float, single_user: bool = False
+) -> dict:
     (actor,) = _hire(troupe, 1)
     args = {"group": "s", "threads": threads, "rounds": rounds, "most": most, "seconds": seconds}
+    args["single_user"] = single_user
     (result,) = _ask(troupe, [actor], "threads_same_user", args)
     return result
 
@@ -80,10 +83,16 @@ def proc_distinct(troupe: Troupe, processes: int, per_process: int) -> dict:
     return {"logs": logs, "final": _fresh_snapshot(troupe)}
 
 
-def proc_same_user(troupe: Troupe, processes: int, rounds: int, most: int, seconds: float) -> dict:
-    """Rounds as in the thread check: at least ``rounds``, more while ``seconds`` have not passed."""
+def proc_same_user(
+    troupe: Troupe, processes: int, rounds: int, most: int, seconds: float, single_user: bool = False
+) -> dict:
+    """Rounds as in the thread check: at least ``rounds``, more while ``seconds`` have not passed.
+
+    For a single-user store each round's records are read, and the store emptied, after the round.
+    """
     actors = _hire(troupe, processes)
     logs: list[list] = [[] for _ in actors]
+    taken: list[dict] = []
     started = time.monotonic()
     for r in range(most):
         if r >= rounds and time.monotonic() - started >= seconds:
@@ -92,8 +101,11 @@ def proc_same_user(troupe: Troupe, processes: int, rounds: int, most: int, secon
         args = [{"name": name, "serial": plans.serial_of(i, r), "worker": i} for i in range(processes)]
         for i, entry in enumerate(_ask(troupe, actors, "save_one", args)):
             logs[i].append(entry)
+        if single_user:
+            (round_records,) = _ask(troupe, actors[:1], "snapshot_and_clear", {})
+            taken.append({"name": name, **round_records})
     troupe.dismiss(actors)
-    return {"logs": logs, "final": _fresh_snapshot(troupe)}
+    return {"logs": logs, "final": _fresh_snapshot(troupe), **({"rounds": taken} if single_user else {})}
 
 
 def proc_read(

@@ -162,8 +162,29 @@ def same_user(result: dict, unit: str) -> tuple[str, list[str]]:
         attempted[name].add(serial)
         returned[name] += not error
     headline = f"{len(result['logs'])} {plural(unit)} saved the same user at once, {len(attempted)} times (a new user each time)"
+    if "rounds" in result:
+        # A single-user store, read and emptied after every round: each round's user alone is judged.
+        for taken in result["rounds"]:
+            if "clear_error" in taken:
+                problems.add("delete_tokens raised between rounds", taken["clear_error"])
+            held = records_of(taken, problems)
+            if held is not None:
+                _judge_users(held, {taken["name"]: attempted[taken["name"]]}, returned, unit, problems)
+        return f"{headline}; the store was read and emptied after each round (single-user)", problems.lines()
     if records is None:
         return headline, problems.lines()
+    _judge_users(records, attempted, returned, unit, problems)
+    return f"{headline}; the store holds {len(records)} records for {len(attempted)} users", problems.lines()
+
+
+def _judge_users(
+    records: list[TokenRecord],
+    attempted: dict[str, set[int]],
+    returned: Counter,
+    unit: str,
+    problems: Problems,
+) -> None:
+    """Each attempted user has one record, equal to one of its saves, and nobody else has one."""
     grouped = by_user(records)
     for name in sorted(attempted):
         held = grouped.get(name, [])
@@ -181,7 +202,6 @@ def same_user(result: dict, unit: str) -> tuple[str, list[str]]:
         if name not in attempted:
             problems.add("records nobody saved", f"{held[0]}")
     check_ids(records, problems)
-    return f"{headline}; the store holds {len(records)} records for {len(attempted)} users", problems.lines()
 
 
 def read(result: dict, unit: str, group: str, users: int) -> tuple[str, list[str]]:

@@ -6,7 +6,8 @@ tests happens in pytest's process, so a store that crashes or hangs under load
 fails its clause and the run goes on. The store in ``token_store`` is the
 kit's usual guard: it checks that the storage starts empty and empties it
 afterwards. Which clauses apply depends on the store's declared
-``tokenstore_concurrency`` ("none", "threads", the default, or "processes").
+``tokenstore_concurrency`` ("none", "threads", the default, or "processes"),
+and for a store declared single-user only the clauses about one user apply.
 """
 
 from __future__ import annotations
@@ -42,14 +43,20 @@ class Concurrency:
             declared = self.factory.concurrency(self.store)
         except StoreBuildError as exc:
             pytest.fail(str(exc), pytrace=False)
-        reason = applicable(clause_id, declared, self.factory.persistent(self.store))
+        persistent, single_user = self.factory.persistent(self.store), self.factory.single_user(self.store)
+        reason = applicable(clause_id, declared, persistent, single_user)
         if reason:
             pytest.skip(reason)
         return Target(self.spec.name, self.spec.timeout, str(self.factory.tmp_path()))
 
     def run(self, clause_id: str) -> None:
-        """Run one clause on the store under test and fail with the engine's account if it does not hold."""
-        check(run_check(clause_id, self.target(clause_id)))
+        """Run one clause on the store under test and fail with the engine's account if it does not hold.
+
+        A single-user store that a clause applies to is emptied between the check's rounds.
+        """
+        target = self.target(clause_id)
+        overrides = {"single_user": True} if self.factory.single_user(self.store) else {}
+        check(run_check(clause_id, target, **overrides))
 
 
 def check(outcome: Outcome) -> None:

@@ -20,12 +20,14 @@ from tokenstore_conformance.records import (
 from tokenstore_conformance.records.preconditions import relying_on, requires
 
 clause = pytest.mark.clause
+multi_user = pytest.mark.multi_user  # not applicable to a store declared single-user
 
 
 @pytest.fixture
-def two_users(token_store):
-    """Two users of one client application, as record snapshots (user 1, user 2)."""
-    return record_of(save_user(token_store, 1)), record_of(save_user(token_store, 2))
+def saved_users(token_store, single_user):
+    """Users 1 and 2 of one client application as record snapshots, or user 1 alone for a store
+    declared single-user: ``[0]`` is the first saved, ``[-1]`` the last."""
+    return tuple(record_of(save_user(token_store, n)) for n in ((1,) if single_user else (1, 2)))
 
 
 def _found(store, **query):
@@ -36,55 +38,56 @@ def _found(store, **query):
 
 
 @clause("FIND-BY-ID")
-def test_id_finds_its_record(token_store, two_users):
-    one, two = two_users
-    assert record_of(_found(token_store, id=two.id)) == two
+def test_id_finds_its_record(token_store, saved_users):
+    last = saved_users[-1]
+    assert record_of(_found(token_store, id=last.id)) == last
 
 
 @clause("FIND-BY-USER")
-def test_user_name_finds_its_record(token_store, two_users):
-    one, two = two_users
-    assert record_of(_found(token_store, user_name=one.user_name)) == one
+def test_user_name_finds_its_record(token_store, saved_users):
+    first = saved_users[0]
+    assert record_of(_found(token_store, user_name=first.user_name)) == first
 
 
 @clause("FIND-BY-ACCESS")
-def test_access_token_without_credentials_finds_its_record(token_store, two_users):
-    one, two = two_users
-    assert record_of(_found(token_store, access_token=two.access_token)) == two
+def test_access_token_without_credentials_finds_its_record(token_store, saved_users):
+    last = saved_users[-1]
+    assert record_of(_found(token_store, access_token=last.access_token)) == last
 
 
 @clause("FIND-BY-ACCESS")
-def test_access_token_finds_a_record_saved_without_credentials(token_store):
+def test_access_token_finds_a_record_saved_without_credentials(token_store, single_user):
     mine = record_of(insert(token_store, access_token="1000.self.a", api_domain="http://127.0.0.1:9"))
-    save(token_store, access_token="1000.self.b")
+    if not single_user:
+        save(token_store, access_token="1000.self.b")
     assert record_of(_found(token_store, access_token="1000.self.a")) == mine
 
 
 @clause("FIND-BY-GRANT")
-def test_grant_token_with_credentials_finds_its_record(token_store, two_users):
-    one, two = two_users
-    assert record_of(_found(token_store, **CLIENT, grant_token=two.grant_token)) == two
+def test_grant_token_with_credentials_finds_its_record(token_store, saved_users):
+    last = saved_users[-1]
+    assert record_of(_found(token_store, **CLIENT, grant_token=last.grant_token)) == last
 
 
 @clause("FIND-BY-REFRESH")
-def test_refresh_token_with_credentials_finds_its_record(token_store, two_users):
-    one, two = two_users
-    assert record_of(_found(token_store, **CLIENT, refresh_token=one.refresh_token)) == one
+def test_refresh_token_with_credentials_finds_its_record(token_store, saved_users):
+    first = saved_users[0]
+    assert record_of(_found(token_store, **CLIENT, refresh_token=first.refresh_token)) == first
 
 
 @clause("FIND-USER-ONLY")
 @pytest.mark.parametrize("other_key", KEYS[KEYS.index("user_name") + 1 :])
-def test_an_unknown_user_name_is_a_miss_whatever_else_matches(token_store, two_users, other_key):
-    one, _ = two_users
-    query = {"user_name": "nobody@example.test", other_key: getattr(one, other_key)}
+def test_an_unknown_user_name_is_a_miss_whatever_else_matches(token_store, saved_users, other_key):
+    query = {"user_name": "nobody@example.test", other_key: getattr(saved_users[0], other_key)}
     if other_key != "access_token":
         query.update(CLIENT)
     assert token_store.find_token(make_token(**query)) is None
 
 
 @clause("FIND-USER-ONLY")
-def test_the_user_name_wins_over_another_users_access_token(token_store, two_users):
-    one, two = two_users
+@multi_user
+def test_the_user_name_wins_over_another_users_access_token(token_store, saved_users):
+    one, two = saved_users
     found = token_store.find_token(make_token(user_name=two.user_name, access_token=one.access_token))
     requires("FIND-BY-USER", found is not None, "find_token by user name misses a stored record")
     assert found.get_id() == two.id
@@ -98,9 +101,9 @@ UNKNOWN_ID = "unknown-id-falls-through-to-user_name"
 
 
 @clause("FIND-PRECEDENCE")
-@pytest.mark.parametrize("case", [*PRECEDENCE, UNKNOWN_ID])
-def test_lookup_uses_the_highest_ranking_key(token_store, two_users, case):
-    a, b = two_users
+@pytest.mark.parametrize("case", [*(pytest.param(c, marks=multi_user) for c in PRECEDENCE), UNKNOWN_ID])
+def test_lookup_uses_the_highest_ranking_key(token_store, saved_users, case):
+    a, b = saved_users[0], saved_users[-1]
     if case == UNKNOWN_ID:
         query = {"id": "no-such-id", "user_name": a.user_name}
         alone = token_store.find_token(make_token(user_name=a.user_name))
@@ -133,7 +136,7 @@ MISSES = {
 
 @clause("FIND-MISS-NONE")
 @pytest.mark.parametrize("query", list(MISSES.values()), ids=list(MISSES))
-def test_a_miss_returns_none_and_changes_nothing(token_store, two_users, query):
+def test_a_miss_returns_none_and_changes_nothing(token_store, saved_users, query):
     before = stored(token_store)
     token = make_token(**query)
     asked = record_of(token)
@@ -149,19 +152,17 @@ def test_a_miss_on_an_empty_store_returns_none(token_store):
 
 
 @clause("FIND-MISS-NONE")
-def test_an_access_token_with_a_client_id_but_no_secret_is_no_key(token_store, two_users):
+def test_an_access_token_with_a_client_id_but_no_secret_is_no_key(token_store, saved_users):
     # The access token is a key only for a token with neither client id nor secret; with half of
     # the credentials no key applies, so the lookup must not land on the record with that access token.
-    one, _ = two_users
-    token = make_token(client_id=CLIENT["client_id"], access_token=one.access_token)
+    token = make_token(client_id=CLIENT["client_id"], access_token=saved_users[0].access_token)
     assert token_store.find_token(token) is None
 
 
 @clause("FIND-SAME-OBJECT")
 @pytest.mark.parametrize("key", KEYS)
-def test_a_hit_returns_the_object_passed_in(token_store, two_users, key):
-    one, _ = two_users
-    query = {key: getattr(one, key)}
+def test_a_hit_returns_the_object_passed_in(token_store, saved_users, key):
+    query = {key: getattr(saved_users[0], key)}
     if key in ("grant_token", "refresh_token"):
         query.update(CLIENT)
     token = make_token(**query)
@@ -171,8 +172,8 @@ def test_a_hit_returns_the_object_passed_in(token_store, two_users, key):
 
 
 @clause("FIND-FILL-NONE-ONLY")
-def test_a_hit_fills_only_the_fields_the_caller_left_none(token_store, two_users):
-    one, _ = two_users
+def test_a_hit_fills_only_the_fields_the_caller_left_none(token_store, saved_users):
+    one = saved_users[0]
     token = make_token(user_name=one.user_name, access_token="caller-access", api_domain="http://127.0.0.1:7")
     before = stored(token_store)
     found = token_store.find_token(token)

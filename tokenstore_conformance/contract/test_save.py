@@ -20,6 +20,7 @@ from tokenstore_conformance.records import (
 from tokenstore_conformance.sdk import UserSignature
 
 clause = pytest.mark.clause
+multi_user = pytest.mark.multi_user  # not applicable to a store declared single-user
 
 
 @clause("SAVE-INSERT")
@@ -29,6 +30,7 @@ def test_token_matching_nothing_is_inserted_once(token_store):
 
 
 @clause("SAVE-INSERT")
+@multi_user
 def test_tokens_of_different_users_are_separate_records(token_store):
     tokens = [save_user(token_store, n) for n in (1, 2, 3)]
     assert stored(token_store) == records_of(tokens)
@@ -52,6 +54,7 @@ def test_id_chosen_by_the_caller_is_kept(token_store):
 
 
 @clause("SAVE-ID-UNIQUE")
+@multi_user
 def test_ids_stay_unique_across_many_saves_and_deletes(token_store):
     tokens = [save_user(token_store, n) for n in range(25)]
     ids = [t.get_id() for t in tokens]
@@ -122,6 +125,7 @@ PRECEDENCE = {contest.name: contest for contest in contests(frozenset({frozenset
 
 
 @clause("SAVE-PRECEDENCE")
+@multi_user
 @pytest.mark.parametrize("case", list(PRECEDENCE))
 def test_the_highest_ranking_key_decides_which_record_is_updated(token_store, case):
     a = record_of(save_user(token_store, 1))
@@ -179,6 +183,7 @@ def test_every_non_none_field_of_the_token_wins(token_store):
 
 
 @clause("SAVE-USER-ISOLATION")
+@multi_user
 def test_updating_one_user_leaves_the_other_untouched(token_store):
     shared = {"expires_in": "1767225600000", "api_domain": "http://127.0.0.1:9"}
     one = save_user(token_store, 1, **shared)
@@ -195,6 +200,7 @@ def test_updating_one_user_leaves_the_other_untouched(token_store):
 
 
 @clause("SAVE-USER-ISOLATION")
+@multi_user
 def test_user_names_differing_only_in_case_are_different_users(token_store):
     upper = save_user(token_store, 1, user_name="Alice@Example.test")
     lower = save_user(token_store, 2, user_name="alice@example.test")

@@ -11,6 +11,7 @@ from tokenstore_conformance.records import CLIENT, KEY_ORDER, make_token, record
 from tokenstore_conformance.records.preconditions import requires
 
 clause = pytest.mark.clause
+multi_user = pytest.mark.multi_user  # not applicable to a store declared single-user
 
 USERS = 1000
 SMALL, LARGE, LIMIT = 500, 5000, 4.0
@@ -24,6 +25,7 @@ def _query(key, record) -> dict[str, str]:
 
 
 @clause("CAPACITY")
+@multi_user
 def test_a_thousand_users_are_each_found_and_half_of_them_deleted(token_store):
     start = time.monotonic()
     saved = [record_of(save_user(token_store, n)) for n in range(USERS)]
@@ -54,6 +56,7 @@ def test_a_thousand_users_are_each_found_and_half_of_them_deleted(token_store):
 
 
 @clause("SCALE")
+@multi_user
 def test_lookups_and_updates_cost_about_the_same_at_5000_tokens_as_at_500(token_store, store_factory):
     start = time.monotonic()
     for n in range(50):

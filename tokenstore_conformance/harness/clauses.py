@@ -75,6 +75,8 @@ _CLAUSES = [
     Clause("INSTANCE-ISOLATION", "MUST", "two instances not declared persistent never see each other's records"),
     Clause("INSTANCE-PERSIST", "MUST", "an instance declared persistent sees what an earlier instance saved"),
     Clause("INSTANCE-REOPEN", "MUST", "for a persistent store, a new instance over storage an earlier instance created can be built and used"),
+    # single-user stores
+    Clause("SAVE-SECOND-USER", "MUST", "a single-user store given another user's token keeps its record or replaces it whole, never mixes the two"),
     Clause("CAPACITY", "MUST", "after 1,000 users are saved, each record is found by every key and by id, get_tokens returns all 1,000, and deleting half leaves the other half"),
     Clause("SCALE", "SHOULD", "find_token by user name and an update cost at most 4x as much at 5,000 tokens as at 500"),
     Clause("LIFECYCLE", "MUST", "every sequence of SDK operations leaves the store agreeing with a model of the MUST clauses"),

@@ -79,6 +79,10 @@ class StoreFactory:
         """Whether ``store`` (as built here) shares its storage with other instances by design."""
         return self.spec.persistent(_unwrapped(store))
 
+    def single_user(self, store: TokenStore) -> bool:
+        """Whether ``store`` (as built here) holds one user's tokens at a time by design."""
+        return self.spec.single_user(_unwrapped(store))
+
     def concurrency(self, store: TokenStore) -> str:
         """The concurrency level ``store`` (as built here) declares."""
         return self.spec.concurrency(_unwrapped(store))

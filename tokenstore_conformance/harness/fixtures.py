@@ -14,10 +14,12 @@ import pytest
 
 from ..sdk import TokenStore
 from ..target.cleanup import empty_store, held_tokens
-from ..target.spec import StoreSpec
+from ..target.spec import SINGLE_USER_ATTRIBUTE, StoreSpec
 from .collection import collect_contract_file
 from .factory import StoreFactory
 from .settings import SETTINGS_KEY, Settings
+
+MULTI_USER = "multi_user"  # the marker of contract tests that need several records at once
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -45,9 +47,20 @@ def store_factory(store_spec: StoreSpec, tmp_path_factory: pytest.TempPathFactor
 
 
 @pytest.fixture
-def token_store(store_factory: StoreFactory, tokenstore_settings: Settings) -> TokenStore:
-    """A fresh, empty store of the store under test; what the test saved is deleted afterwards."""
+def token_store(
+    store_factory: StoreFactory, tokenstore_settings: Settings, request: pytest.FixtureRequest
+) -> TokenStore:
+    """A fresh, empty store of the store under test; what the test saved is deleted afterwards.
+
+    A test marked ``multi_user`` needs several records at once: for a store
+    declared single-user it is skipped, which the clause table reports as
+    ``not applicable``.
+    """
     store = store_factory()
+    if request.node.get_closest_marker(MULTI_USER) is not None and store_factory.single_user(store):
+        pytest.skip(
+            f"the store declares {SINGLE_USER_ATTRIBUTE} = True: this test needs several users at once"
+        )
     if tokenstore_settings.allow_existing:
         empty_store(store)  # the user opted in to losing what the store held
     else:
@@ -60,3 +73,9 @@ def token_store(store_factory: StoreFactory, tokenstore_settings: Settings) -> T
             )
     store_factory.owns_contents = True
     return store
+
+
+@pytest.fixture
+def single_user(token_store: TokenStore, store_factory: StoreFactory) -> bool:
+    """Whether the store under test declares that it holds one user's tokens at a time."""
+    return store_factory.single_user(token_store)

@@ -87,6 +87,16 @@ def precondition_in(exc: BaseException) -> PreconditionFailed | None:
     return None
 
 
+def declarations_line(spec: str, declared: dict[str, object]) -> str:
+    """What one store declares, for the header: ``persistent: no, concurrency: 'threads', single user: yes``."""
+    shown = [
+        f"persistent: {'yes' if declared.get('persistent') else 'no'}",
+        f"concurrency: {declared.get('concurrency')!r}",
+        f"single user: {'yes' if declared.get('single_user') else 'no'}",
+    ]
+    return f"tokenstore {spec} declares {', '.join(shown)}"
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
@@ -95,9 +105,15 @@ def _first_line(exc: BaseException) -> str:
 class ClauseReport:
     """Collects per-clause verdicts for every store and prints them as one table."""
 
-    def __init__(self, settings: Settings, not_built: dict[str, str]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        not_built: dict[str, str],
+        declared: dict[str, dict[str, object]] | None = None,
+    ) -> None:
         self.settings = settings
         self.specs = [*settings.spec_names, *not_built]
+        self.declared = declared or {}
         self.verdicts = Verdicts()
         self.verdicts.not_built.update(not_built)
 
@@ -106,7 +122,15 @@ class ClauseReport:
 
         name, version = sdk_distribution()
         first, *rest = self.settings.header()
-        return [first, f"tokenstore SDK: {name} {version}; tokenstore-conformance {__version__}", *rest]
+        declared = [
+            declarations_line(spec, self.declared[spec]) for spec in self.specs if spec in self.declared
+        ]
+        return [
+            first,
+            f"tokenstore SDK: {name} {version}; tokenstore-conformance {__version__}",
+            *declared,
+            *rest,
+        ]
 
     def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
         # Kept in user_properties, which travel with each report, so that the

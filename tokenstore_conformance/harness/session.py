@@ -19,6 +19,9 @@ from .settings import SETTINGS_KEY, resolve, timeout_of
 
 def start(config: pytest.Config, specs: list[str], source: str) -> None:
     config.addinivalue_line("markers", "clause(id, ...): the TokenStore contract clause(s) a test checks")
+    config.addinivalue_line(
+        "markers", f"{fixtures.MULTI_USER}: a contract test that needs several users' records at once"
+    )
     timeout = timeout_of(config)
     try:
         loaded = [load_spec(spec, timeout) for spec in dict.fromkeys(specs)]
@@ -39,7 +42,7 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
     config.stash[SETTINGS_KEY] = settings
     add_contract(config)
     config.pluginmanager.register(fixtures, "tokenstore-fixtures")
-    clause_report = report.ClauseReport(settings, not_built)
+    clause_report = report.ClauseReport(settings, not_built, capabilities)
     try:
         expected = read_expect(settings.expect, clause_report.specs) if settings.expect else {}
     except ExpectError as exc:
@@ -53,7 +56,7 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
 def check_empty(spec: StoreSpec, allow_existing: bool) -> dict[str, object]:
     """Build the store once; stop the run if it already holds tokens the kit did not write.
 
-    Returns what the store declares (persistent, concurrency), for the JSON report.
+    Returns what the store declares (persistent, concurrency, single user), for the header and the JSON report.
 
     Raises StoreBuildError if the store cannot be built at all: the run goes
     on for the other stores and reports this one as not built.
@@ -62,10 +65,7 @@ def check_empty(spec: StoreSpec, allow_existing: bool) -> dict[str, object]:
     try:
         built = spec.build(lambda: scratch)
         try:
-            declared = {
-                "persistent": spec.persistent(built.store),
-                "concurrency": spec.concurrency(built.store),
-            }
+            declared = spec.declarations(built.store)
             tokens = [] if allow_existing else built.store.get_tokens()
         finally:
             built.close()

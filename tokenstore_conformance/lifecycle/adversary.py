@@ -48,12 +48,15 @@ class AdversarialMachine(CacheMachine):
 
     # --- near-duplicate user names ---------------------------------------------
 
+    @precondition(lambda self: not self.run.single_user)
     @rule(target=users, user=users, kind=values.name_variant_kinds())
     def a_user_with_a_near_duplicate_name(self, user: str, kind: str) -> str:
         """Another user, whose name one sloppy comparison takes for an existing user's."""
         return family_variant(user, kind)
 
-    @precondition(lambda self: any(r.user_name for r in self.model.records.values()))
+    @precondition(
+        lambda self: not self.run.single_user and any(r.user_name for r in self.model.records.values())
+    )
     @rule(
         which=st.integers(0, 15),
         app=values.client_apps(),
@@ -100,7 +103,7 @@ class AdversarialMachine(CacheMachine):
 
     # --- a user no record has, with another user's keys ---------------------------
 
-    @precondition(lambda self: self.model.records)
+    @precondition(lambda self: not self.run.single_user and self.model.records)
     @rule(
         which=st.integers(0, 15),
         user=users,

@@ -64,6 +64,7 @@ class CheckedSteps(RuleBasedStateMachine):
         self.instances.append(store)
         if self.run.persistent is None:
             self.run.persistent = self.run.source.persistent(store)
+            self.run.single_user = self.run.source.single_user(store)
         return store
 
     def _open_first(self):

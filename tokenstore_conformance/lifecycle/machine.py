@@ -42,8 +42,9 @@ class LifecycleMachine(CheckedSteps):
 
     @initialize(target=users, names=st.lists(values.user_names(), min_size=1, max_size=3))
     def users_of_the_application(self, names: list[str]) -> MultipleResults:
-        return multiple(*names)
+        return multiple(*names[: 1 if self.run.single_user else None])  # a single-user store: one user
 
+    @precondition(lambda self: not self.run.single_user)
     @rule(target=users, name=values.user_names())
     def another_user(self, name: str) -> str:
         return name

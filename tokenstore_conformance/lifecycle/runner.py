@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, Phase, configuration, seed, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis.stateful import run_state_machine_as_test
 
-from .adversary import AdversarialMachine
 from .database import PerStoreDatabase
 from .failures import LifecycleStopped, ShrinkingOutOfTime, add_note
 from .profiles import RANDOM, Profile
 from .reproducible import without_local_constants
+from .single import SingleUserMachine
 from .state import Run, StoreSource
 
 
@@ -42,8 +42,8 @@ def run_lifecycle(
     run = Run(source, allow_existing, profile.shrink_seconds)
 
     @seed(chosen_seed)
-    def machine() -> AdversarialMachine:
-        return AdversarialMachine(run)
+    def machine() -> SingleUserMachine:
+        return SingleUserMachine(run)
 
     chosen = settings(
         max_examples=profile.max_examples,

@@ -24,6 +24,9 @@ class StoreSource(Protocol):
     def persistent(self, store: TokenStore) -> bool:
         """Whether the store shares its storage with other instances by design."""
 
+    def single_user(self, store: TokenStore) -> bool:
+        """Whether the store holds one user's tokens at a time by design."""
+
 
 @dataclass
 class Run:
@@ -45,6 +48,7 @@ class Run:
     allow_existing: bool
     shrink_seconds: float
     persistent: bool | None = None
+    single_user: bool | None = None  # both read from the first store built
     first_failure: tuple[float, float] | None = None  # (CPU time, wall time) at the first failure
     shortest: tuple[list[str], LifecycleMismatch] | None = None
     stop: LifecycleAbort | None = None

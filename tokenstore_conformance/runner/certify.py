@@ -87,4 +87,6 @@ def verdict_line(document: dict, store: dict) -> str:
         parts.append(part)
     kit, sdk = document["kit"], document["sdk"]
     parts += [f"{kit['name']} {kit['version']}", f"{sdk['distribution']} {sdk['version']}"]
+    if (store.get("capabilities") or {}).get("single_user"):
+        parts.append("declared single-user (the clauses that need several users do not apply)")
     return f"{store['verdict']}: {', '.join(parts)}"

@@ -21,6 +21,7 @@ from .timeouts import StoreTimeout, call_with_timeout
 
 EXAMPLE = "reference_stores.sqlite_store:SQLiteTokenStore"
 PERSISTENT_ATTRIBUTE = "tokenstore_persistent"
+SINGLE_USER_ATTRIBUTE = "tokenstore_single_user"
 CONCURRENCY_ATTRIBUTE = "tokenstore_concurrency"
 CONCURRENCY_LEVELS = ("none", "threads", "processes")
 DEFAULT_CONCURRENCY = "threads"
@@ -104,6 +105,19 @@ class StoreSpec:
         """Whether instances share storage by design (``tokenstore_persistent``; default False)."""
         value = self._declared(store, PERSISTENT_ATTRIBUTE)
         return False if value is None else bool(value)
+
+    def single_user(self, store: object) -> bool:
+        """Whether the store holds one user's tokens at a time by design (``tokenstore_single_user``; default False)."""
+        value = self._declared(store, SINGLE_USER_ATTRIBUTE)
+        return False if value is None else bool(value)
+
+    def declarations(self, store: object) -> dict[str, object]:
+        """Everything the store declares, by name: what the header and the JSON report show."""
+        return {
+            "persistent": self.persistent(store),
+            "concurrency": self.concurrency(store),
+            "single_user": self.single_user(store),
+        }
 
     def concurrency(self, store: object) -> str:
         """The declared ``tokenstore_concurrency``: "none", "threads" (the default) or "processes"."""
