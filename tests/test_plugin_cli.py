@@ -21,6 +21,19 @@ class Incomplete(ListTokenStore.__mro__[1]):
     def find_token(self, token):
         return None
 
+class WrittenForAnOlderSDK(ListTokenStore.__mro__[1]):
+    # The five methods of the SDK's interface before find_token_by_id.
+    def find_token(self, token):
+        return None
+    def save_token(self, token):
+        pass
+    def delete_token(self, id):
+        pass
+    def get_tokens(self):
+        return []
+    def delete_tokens(self):
+        pass
+
 class Exploding(ListTokenStore):
     def __init__(self):
         raise RuntimeError("database password missing")
@@ -57,11 +70,7 @@ def _one_line_error(run, *fragments: str) -> None:
         ("no_such_module:Store", ["no module named 'no_such_module'"]),
         ("reference_stores.list_store:NoSuchStore", ["has no attribute 'NoSuchStore'"]),
         ("badstores:NotAStore", ["is not a subclass of TokenStore"]),
-        ("badstores:Incomplete", ["does not implement", "save_token"]),
-        ("badstores:Exploding", ["raised RuntimeError: database password missing"]),
-        ("badstores:returns_a_string", ["returned str, not a TokenStore"]),
         ("badstores:CONNECTION_STRING", ["is a str, neither a TokenStore subclass nor a factory"]),
-        ("badstores:yields_nothing", ["returned without yielding a store"]),
         ("brokenimport:Store", ["importing 'brokenimport' raised ZeroDivisionError"]),
         ("needsdep:Store", ["importing 'needsdep' failed", "no_such_dependency"]),
     ],
@@ -74,10 +83,46 @@ def test_a_bad_spec_ends_the_run_with_one_line(run_kit, pytester, spec, fragment
     _one_line_error(run, *fragments)
 
 
+def _not_built(run, pytester, spec: str, *fragments: str) -> None:
+    """A store that imports but cannot be built: its not-built row, the reason, the report, exit 1."""
+    assert run.ret == pytest.ExitCode.TESTS_FAILED, run
+    assert set(run.verdicts().values()) == {"not built"}, run
+    reason = next(line for line in run.stdout.splitlines() if line.startswith(f"{spec}: not built: "))
+    for fragment in fragments:
+        assert fragment in reason, run
+    assert "Traceback" not in run.stdout + run.stderr, run
+    report = json.loads((pytester.path / "report.json").read_text(encoding="utf-8"))
+    assert [(s["spec"], s["verdict"]) for s in report["stores"]] == [(spec, "not-built")]
+
+
+@pytest.mark.parametrize(
+    ("spec", "fragments"),
+    [
+        ("badstores:Incomplete", ["does not implement", "save_token"]),
+        (
+            "badstores:WrittenForAnOlderSDK",
+            ["does not implement find_token_by_id", "older TokenStore interface"],
+        ),
+        ("badstores:Exploding", ["raised RuntimeError: database password missing"]),
+        ("badstores:returns_a_string", ["returned str, not a TokenStore"]),
+        ("badstores:yields_nothing", ["returned without yielding a store"]),
+    ],
+)
+def test_a_store_that_cannot_be_built_alone_gets_its_row_report_and_exit_1(
+    run_kit, pytester, spec, fragments
+):
+    pytester.makepyfile(badstores=BAD_STORES)
+    run = run_kit(f"--tokenstore={spec}", "--tokenstore-report=report.json")
+    _not_built(run, pytester, spec, *fragments)
+
+
 def test_a_constructor_that_hangs_is_stopped_with_one_line(run_kit, pytester):
     pytester.makepyfile(badstores=BAD_STORES)
-    run = run_kit("--tokenstore=badstores:SlowToBuild", "--tokenstore-timeout=1", timeout=30)
-    _one_line_error(run, "did not finish within 1s")
+    spec = "badstores:SlowToBuild"
+    run = run_kit(
+        f"--tokenstore={spec}", "--tokenstore-timeout=1", "--tokenstore-report=report.json", timeout=30
+    )
+    _not_built(run, pytester, spec, "did not finish within 1s")
 
 
 def test_a_method_that_hangs_fails_its_tests_and_the_run_goes_on(run_kit, pytester):

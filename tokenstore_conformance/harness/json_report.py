@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 
 from .. import __version__
-from .clauses import CLAUSES, Clause
+from .clauses import CLAUSES, Clause, prerequisites
 from .options import REPORT, flag
 from .report import ClauseReport
 from .settings import Settings
 from .verdicts import BLOCKED, FAILED, NOT_BUILT, WARNED, Verdicts
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: clauses carry relies_on and violated
 SCHEMA_FILE = Path(__file__).with_name("report.schema.json")
 LEVELS = ("MUST", "SHOULD")
 
@@ -69,7 +69,9 @@ def clause_entry(verdicts: Verdicts, clause: Clause, spec: str) -> dict[str, obj
         "id": clause.id,
         "level": clause.level,
         "verdict": word(verdicts.shown(clause.id, spec)),
+        "relies_on": list(prerequisites(clause.id)),
         "blocked_by": verdicts.blockers(clause.id, spec),
+        "violated": list(entry.violated),
         "tests": sorted(entry.tests),
         "first_failure": entry.first_failure or None,
     }

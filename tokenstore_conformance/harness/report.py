@@ -132,7 +132,12 @@ class ClauseReport:
             *rest,
         ]
 
-    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+        if not self.settings.specs:
+            # No store could be built: nothing to run, but the table and the report still say why.
+            config.hook.pytest_deselected(items=list(items))
+            items.clear()
+            return
         # Kept in user_properties, which travel with each report, so that the
         # table is right under pytest-xdist, where the controller collects nothing.
         for item in items:
@@ -249,7 +254,7 @@ class ClauseReport:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         if (
-            exitstatus == pytest.ExitCode.OK
+            exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.NO_TESTS_COLLECTED)
             and self.failed_run()
             and not hasattr(session.config, "workerinput")
         ):

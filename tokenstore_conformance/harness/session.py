@@ -35,9 +35,6 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
             capabilities[spec.name] = check_empty(spec, settings.allow_existing)
         except StoreBuildError as exc:
             not_built[spec.name] = str(exc)
-    if len(not_built) == len(loaded):
-        # Nothing to test: say why in one line, as for any other unusable SPEC.
-        raise pytest.UsageError(next(iter(not_built.values())))
     settings = replace(settings, specs=tuple(spec for spec in loaded if spec.name not in not_built))
     config.stash[SETTINGS_KEY] = settings
     add_contract(config)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import sys
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -78,6 +79,17 @@ class StoreSpec:
         except StoreBuildError:
             raise
         except Exception as exc:
+            missing = _abstract_methods(exc)
+            if missing:
+                older = (
+                    "it was written for an older TokenStore interface, which had no find_token_by_id; "
+                    if "find_token_by_id" in missing
+                    else ""
+                )
+                raise StoreBuildError(
+                    f"store class {self.name!r} does not implement {', '.join(missing)}, so it cannot "
+                    f"be built; {older}add the missing method(s) as docs/contract.md describes them"
+                ) from exc
             raise StoreBuildError(
                 f"building store {self.name!r} raised {type(exc).__name__}: {exc}; "
                 "fix the constructor or point --tokenstore at a factory that builds it"
@@ -160,9 +172,6 @@ def load_spec(spec: str, timeout: float) -> StoreSpec:
                 f"--tokenstore {spec!r}: class {target.__name__} is not a subclass of TokenStore; "
                 "subclass zohocrmsdk's TokenStore or point at a factory function"
             )
-        if inspect.isabstract(target):
-            missing = ", ".join(sorted(target.__abstractmethods__))
-            raise SpecError(f"--tokenstore {spec!r}: class {target.__name__} does not implement {missing}")
     elif not callable(target):
         raise SpecError(
             f"--tokenstore {spec!r}: {attribute} is a {type(target).__name__}, "
@@ -190,6 +199,15 @@ def _import(spec: str, module_name: str) -> object:
         raise SpecError(
             f"--tokenstore {spec!r}: importing {module_name!r} raised {type(exc).__name__}: {exc}"
         ) from None
+
+
+def _abstract_methods(exc: Exception) -> list[str]:
+    """The methods a TypeError says a class left abstract (``Can't instantiate abstract class ...``)."""
+    text = str(exc)
+    if not isinstance(exc, TypeError) or "abstract class" not in text:
+        return []
+    named = text.split(" method", 1)[-1].lstrip("s ")
+    return sorted(re.findall(r"[A-Za-z_]\w*", named.replace(" and ", ",")))
 
 
 def _wants_tmp_path(target: Callable[..., object]) -> bool:
