@@ -10,7 +10,7 @@ import pytest
 from reports import clause_verdicts, schema, store_of, valid_report
 
 from tokenstore_conformance import __version__
-from tokenstore_conformance.harness.clauses import CLAUSES
+from tokenstore_conformance.harness.clauses import CLAUSES, prerequisites
 from tokenstore_conformance.sdk import sdk_distribution
 
 # Conformant without warnings (the list store warns SCALE: it scans by design).
@@ -93,12 +93,15 @@ def test_failed_and_blocked_clauses_name_their_cause_in_store_terms(run_kit, pyt
         "id": "DELETE-ONE",
         "level": "MUST",
         "verdict": "blocked",
+        "relies_on": list(prerequisites("DELETE-ONE")),
         "blocked_by": ["BYID-MISS"],
+        "violated": [],
         "tests": [],
         "first_failure": None,
     }
     assert clauses["SAVE-INSERT"]["verdict"] == "passed"
     assert clauses["SAVE-INSERT"]["first_failure"] is None
+    assert "BYID-MISS" in clauses["DELETE-ONE"]["relies_on"]
     assert store["root_faults"] == ["BYID-MISS"]
     assert "LIFECYCLE" in store["unchecked"]
     assert "BYID-MISS" not in store["unchecked"]

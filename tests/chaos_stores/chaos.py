@@ -120,16 +120,17 @@ def _raising(method: str, kind: type[Exception]) -> type[_Base]:
     return cls
 
 
+FIND_BY_KEY = {"FIND-BY-ID", "FIND-BY-USER", "FIND-BY-ACCESS", "FIND-BY-GRANT", "FIND-BY-REFRESH"}
 # name -> the clauses the kit must report as root faults; every other clause passes, is blocked or
 # does not apply. An SDKException from delete_token for an unknown id is allowed, so that store is correct.
 ROOT_FAULTS: dict[str, set[str]] = {
-    "find_token_none": {"FIND-BY-USER", "FIND-BY-ACCESS", "FIND-BY-ID", "FIND-BY-GRANT", "FIND-BY-REFRESH"},
+    "find_token_none": FIND_BY_KEY,
     "find_token_dict": {"FIND-SAME-OBJECT"},
     "find_token_str": {"FIND-SAME-OBJECT"},
     "find_token_query": {"FIND-MISS-NONE"},
     "find_token_list_with_none": {"FIND-MISS-NONE", "FIND-SAME-OBJECT"},
-    "find_token_id_none": {"FIND-SAME-OBJECT"},
-    "find_token_id_int": {"FIND-SAME-OBJECT"},
+    "find_token_id_none": FIND_BY_KEY,
+    "find_token_id_int": FIND_BY_KEY,
     "find_token_by_id_none": {"BYID-HIT"},
     "find_token_by_id_dict": {"BYID-HIT"},
     "find_token_by_id_str": {"BYID-HIT"},
