@@ -9,7 +9,7 @@ from pathlib import Path
 import tokenstore_conformance.contract as contract
 from tokenstore_conformance.harness.clauses import CLAUSES, FIX_TIERS, FOUNDATION
 from tokenstore_conformance.records import FIND_BY
-from tokenstore_conformance.target.boundary import OWNERS, SHAPE_OWNERS
+from tokenstore_conformance.target.boundary import DUPLICATE_ID_OWNERS, OWNERS, SHAPE_OWNERS
 
 GUIDE = Path(__file__).parent.parent / "docs" / "guide.md"
 # Preconditions named by an expression, not a literal: a lookup by whichever key the case uses.
@@ -65,6 +65,7 @@ def test_every_precondition_is_a_clause():
 def test_the_boundary_blames_only_the_foundation():
     """What a store call raises or returns in the wrong shape is owned by clauses every test stands on."""
     owners = {cid for table in (OWNERS, SHAPE_OWNERS) for group in table.values() for cid in group}
+    owners |= set(DUPLICATE_ID_OWNERS)
     assert owners <= set(FOUNDATION)
 
 

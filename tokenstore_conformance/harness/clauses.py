@@ -118,6 +118,7 @@ FIX_TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "SAVE-INSERT",
             "SAVE-ID-ASSIGN",
+            "SAVE-ID-UNIQUE",
             "SAVE-UPSERT-ID",
             "SAVE-UPSERT-USER",
             "GET-EMPTY",

@@ -42,6 +42,8 @@ SHAPE_OWNERS: dict[str, tuple[str, ...]] = {
     "find_token_by_id": ("BYID-HIT", "BYID-MISS"),
     "get_tokens": ("GET-EMPTY", "GET-ALL"),
 }
+# Two records under one id in a listing: every comparison by id would blame whatever the ids mix up.
+DUPLICATE_ID_OWNERS = ("SAVE-ID-UNIQUE",)
 # An SDKException from delete_token for an unknown id is allowed (DELETE-UNKNOWN): it reaches the test.
 ALLOWED: dict[str, tuple[type[BaseException], ...]] = {"delete_token": (SDKException,)}
 
@@ -86,6 +88,12 @@ def shape_fault(method: str, args: tuple, result: object) -> str | None:
         fault = next(filter(None, map(_id_fault, result)), None)
         if fault:
             return f"returned {fault}"
+        ids = [token.get_id() for token in result]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise PreconditionFailed(
+                DUPLICATE_ID_OWNERS, f"get_tokens() holds two or more records under each of the ids {twice}"
+            )
     return None
 
 
