@@ -19,7 +19,7 @@ DYNAMIC = {"FIND_BY[key]": set(FIND_BY.values()), "key.find_clause": set(FIND_BY
 def _named(node: ast.AST, helpers: dict[str, ast.FunctionDef], seen: set[str]) -> set[str]:
     found: set[str] = set()
     for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
-        name = getattr(call.func, "id", "")
+        name = getattr(call.func, "id", "") or getattr(call.func, "attr", "")
         if name in ("requires", "relying_on"):
             arg = call.args[0]
             if isinstance(arg, ast.Tuple):
@@ -37,7 +37,14 @@ def stated_preconditions() -> dict[str, set[str]]:
     for path in sorted(Path(contract.__file__).parent.glob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         functions = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
-        helpers = {name: f for name, f in functions.items() if not name.startswith("test_")}
+        methods = {
+            f.name: f
+            for c in tree.body
+            if isinstance(c, ast.ClassDef)
+            for f in c.body
+            if isinstance(f, ast.FunctionDef)
+        }
+        helpers = {name: f for name, f in {**methods, **functions}.items() if not name.startswith("test_")}
         for name, function in functions.items():
             if not name.startswith("test_"):
                 continue

@@ -61,6 +61,7 @@ class Outcome:
     seconds: float
     stderr: str = ""
     figures: dict[str, object] = field(default_factory=dict)
+    build_failed: bool = False  # a worker could not build the store, so the check never ran
 
     @property
     def passed(self) -> bool:
@@ -206,7 +207,10 @@ def run_check(clause: str, target: Target, launcher: Launcher | None = None, **o
     stderr = result.get("stderr", "")
     if "problem" in result:
         problem = describe_problem(result["problem"], check.doing)
-        return Outcome(clause, "the check stopped", [problem], result["seconds"], stderr)
+        built = "build_error" not in result["problem"]
+        return Outcome(
+            clause, "the check stopped", [problem], result["seconds"], stderr, build_failed=not built
+        )
     headline, problems = check.judge(result)
     return Outcome(clause, headline, problems, result["seconds"], stderr if problems else "")
 
