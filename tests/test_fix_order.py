@@ -49,7 +49,12 @@ def stated_preconditions() -> dict[str, set[str]]:
             if not name.startswith("test_"):
                 continue
             marks = [d for d in function.decorator_list if isinstance(d, ast.Call)]
-            clauses = [a.value for d in marks if getattr(d.func, "id", "") == "clause" for a in d.args]
+            clauses = [
+                a.value
+                for d in marks
+                if "clause" in (getattr(d.func, "id", ""), getattr(d.func, "attr", ""))
+                for a in d.args
+            ]
             named = _named(function, helpers, set())
             for clause in clauses:
                 stated.setdefault(clause, set()).update(named)

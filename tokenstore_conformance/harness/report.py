@@ -115,6 +115,8 @@ class ClauseReport:
         self.specs = [*settings.spec_names, *not_built]
         self.declared = declared or {}
         self.verdicts = Verdicts()
+        if not settings.strict:
+            self.verdicts.warn_only = frozenset(c.id for c in CLAUSES.values() if c.level == "SHOULD")
         self.verdicts.not_built.update(not_built)
 
     def pytest_report_header(self, config: pytest.Config) -> list[str]:

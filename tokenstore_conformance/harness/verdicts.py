@@ -49,6 +49,8 @@ class Verdicts:
         self.outcomes: dict[tuple[str, str], ClauseOutcomes] = defaultdict(ClauseOutcomes)
         self.not_built: dict[str, str] = {}  # store -> why it could not be built
         self.expected: dict[str, frozenset[str]] = {}  # store -> clause ids listed as known failures
+        # SHOULD clauses of a run that is not strict: a failure of theirs is a warning, however it came.
+        self.warn_only: frozenset[str] = frozenset()
 
     def shown(self, clause_id: str, spec: str) -> str:
         """The verdict the run reports: ``verdict()``, with the known-failures file applied."""
@@ -88,7 +90,7 @@ class Verdicts:
             # Every clause the test was blocked by, and every clause those were blocked by, passed its
             # own tests: the precondition failed only here, so nothing else points at the fault. Call
             # it a failure of this clause. (A blocker that did not run, under -k, keeps it blocked.)
-            return FAILED
+            return WARNED if clause_id in self.warn_only else FAILED
         return verdict
 
     def _raw(self, clause_id: str, spec: str) -> str:

@@ -60,7 +60,11 @@ class CheckedSteps(RuleBasedStateMachine):
         try:
             store = self.run.source.build()
         except StoreBuildError as exc:
-            raise self.run.abort(LifecycleAbort(str(exc), steps_taken=bool(self.story))) from None
+            # A restart over storage an earlier instance created is INSTANCE-REOPEN's to get right.
+            owner = "INSTANCE-REOPEN" if self.instances and self.run.persistent else None
+            raise self.run.abort(
+                LifecycleAbort(str(exc), steps_taken=bool(self.story), owner=owner)
+            ) from None
         self.instances.append(store)
         if self.run.persistent is None:
             self.run.persistent = self.run.source.persistent(store)

@@ -20,12 +20,15 @@ class LifecycleAbort(BaseException):
     shrink attempt wait for the time limit, so this is a BaseException that
     Hypothesis lets through, like KeyboardInterrupt. ``steps_taken`` says
     whether a sequence had begun, so that a rerun command is offered only
-    when there is a sequence to rerun.
+    when there is a sequence to rerun. ``owner`` names the clause whose fault
+    the stop is, when it is another clause's (a restart that cannot build a new
+    instance is INSTANCE-REOPEN's).
     """
 
-    def __init__(self, message: str = "", steps_taken: bool = False) -> None:
+    def __init__(self, message: str = "", steps_taken: bool = False, owner: str | None = None) -> None:
         super().__init__(message)
         self.steps_taken = steps_taken
+        self.owner = owner
 
 
 class ShrinkingOutOfTime(LifecycleAbort):
@@ -34,6 +37,10 @@ class ShrinkingOutOfTime(LifecycleAbort):
 
 class LifecycleStopped(Exception):
     """The run stopped without a comparison failing (a hung call, storage that could not be reset); the message says why."""
+
+    def __init__(self, message: str, owner: str | None = None) -> None:
+        super().__init__(message)
+        self.owner = owner
 
 
 def add_note(exc: BaseException, text: str) -> None:

@@ -77,7 +77,8 @@ def run_lifecycle(
         raise failure from None
     if run.stop is not None:
         # A stop before the first step (storage that could not be emptied) has no sequence to rerun.
-        raise LifecycleStopped(f"{run.stop}\n\n{rerun}" if run.stop.steps_taken else str(run.stop))
+        text = f"{run.stop}\n\n{rerun}" if run.stop.steps_taken else str(run.stop)
+        raise LifecycleStopped(text, owner=run.stop.owner)
 
 
 @contextmanager
