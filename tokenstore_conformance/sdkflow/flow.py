@@ -286,7 +286,9 @@ class Flow:
         found = records_of((store or self.store).get_tokens())
         for record in found:
             holds = isinstance(record.id, str) and record.id != ""
-            requires("SAVE-ID-ASSIGN", holds, f"the store keeps a token the SDK saved with the id {record.id!r}")
+            requires(
+                "SAVE-ID-ASSIGN", holds, f"the store keeps a token the SDK saved with the id {record.id!r}"
+            )
         return found
 
     def records_of_user(self, user: FakeUser, store: TokenStore | None = None) -> list[TokenRecord]:
