@@ -71,6 +71,10 @@ def shape_fault(method: str, args: tuple, result: object) -> str | None:
             return f"returned a list holding a {_type_name(wrong[0])} ({describe_value(wrong[0])})"
         if len({id(item) for item in result}) != len(result):
             return "returned the same OAuthToken object twice in one list"
+        # Every record has an id (SAVE-ID-ASSIGN), so a token without one was not built from it.
+        nameless = [item for item in result if item.get_id() is None]
+        if nameless:
+            return f"returned a token whose id is None ({describe_value(nameless[0])}); each record has an id"
     return None
 
 
