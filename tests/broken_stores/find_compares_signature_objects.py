@@ -8,9 +8,15 @@ from reference_stores.records import fill_token, lookup_key
 from tokenstore_conformance.sdk import OAuthToken, UserSignature
 
 EXPECTED_CLAUSES = {"FIND-BY-USER"}
-COLLATERAL = {"FIND-FILL-NONE-ONLY", "FIND-PRECEDENCE", "FIND-USER-ONLY", "ROUNDTRIP-HOSTILE"}
 # Stopped at another clause's precondition by the same fault.
-BLOCKED = {"CAPACITY", "FIND-SAME-OBJECT"}
+BLOCKED = {
+    "CAPACITY",
+    "FIND-FILL-NONE-ONLY",
+    "FIND-PRECEDENCE",
+    "FIND-SAME-OBJECT",
+    "FIND-USER-ONLY",
+    "ROUNDTRIP-HOSTILE",
+}
 
 
 class Store(DictTokenStore):

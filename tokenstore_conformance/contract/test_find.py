@@ -7,8 +7,10 @@ import pytest
 from tokenstore_conformance.records import (
     CLIENT,
     FIND_BY,
+    KEY_BY_FIELD,
     KEY_ORDER,
     KEYS,
+    all_stored,
     contests,
     insert,
     make_token,
@@ -25,7 +27,11 @@ clause = pytest.mark.clause
 @pytest.fixture
 def two_users(token_store):
     """Two users of one client application, as record snapshots (user 1, user 2)."""
-    return record_of(save_user(token_store, 1)), record_of(save_user(token_store, 2))
+    tokens = [save_user(token_store, 1), save_user(token_store, 2)]
+    requires(
+        "SAVE-INSERT", all_stored(token_store, tokens), "a record saved earlier is missing from get_tokens"
+    )
+    return record_of(tokens[0]), record_of(tokens[1])
 
 
 def _found(store, **query):
@@ -55,8 +61,14 @@ def test_access_token_without_credentials_finds_its_record(token_store, two_user
 
 @clause("FIND-BY-ACCESS")
 def test_access_token_finds_a_record_saved_without_credentials(token_store):
-    mine = record_of(insert(token_store, access_token="1000.self.a", api_domain="http://127.0.0.1:9"))
-    save(token_store, access_token="1000.self.b")
+    first = insert(token_store, access_token="1000.self.a", api_domain="http://127.0.0.1:9")
+    second = save(token_store, access_token="1000.self.b")
+    requires(
+        "SAVE-INSERT",
+        all_stored(token_store, [first, second]),
+        "a record saved earlier is missing from get_tokens",
+    )
+    mine = record_of(first)
     assert record_of(_found(token_store, access_token="1000.self.a")) == mine
 
 
@@ -76,16 +88,20 @@ def test_refresh_token_with_credentials_finds_its_record(token_store, two_users)
 @pytest.mark.parametrize("other_key", KEYS[KEYS.index("user_name") + 1 :])
 def test_an_unknown_user_name_is_a_miss_whatever_else_matches(token_store, two_users, other_key):
     one, _ = two_users
-    query = {"user_name": "nobody@example.test", other_key: getattr(one, other_key)}
-    if other_key != "access_token":
-        query.update(CLIENT)
+    client = CLIENT if other_key != "access_token" else {}
+    # The same query with a key of its own must miss first: a store that never misses is FIND-MISS-NONE's.
+    control = {"user_name": "nobody@example.test", other_key: f"1000.{other_key}.nobody", **client}
+    missed = token_store.find_token(make_token(**control)) is None
+    requires("FIND-MISS-NONE", missed, "find_token with an unknown user name and unknown keys does not miss")
+    query = {"user_name": "nobody@example.test", other_key: getattr(one, other_key), **client}
     assert token_store.find_token(make_token(**query)) is None
 
 
 @clause("FIND-USER-ONLY")
 def test_the_user_name_wins_over_another_users_access_token(token_store, two_users):
     one, two = two_users
-    found = _found(token_store, user_name=two.user_name, access_token=one.access_token)
+    found = token_store.find_token(make_token(user_name=two.user_name, access_token=one.access_token))
+    requires("FIND-BY-USER", found is not None, "find_token by a stored user name misses its record")
     assert found.get_id() == two.id
     assert found.get_refresh_token() == two.refresh_token
 
@@ -102,14 +118,16 @@ def test_lookup_uses_the_highest_ranking_key(token_store, two_users, case):
     a, b = two_users
     if case == UNKNOWN_ID:
         query = {"id": "no-such-id", "user_name": a.user_name}
+        keys = ((KEY_BY_FIELD["user_name"], a),)
     else:
         contest = PRECEDENCE[case]
         query = contest.query(a, b, CLIENT)
-        # Each key must find its record alone before the two can be weighed against each other.
-        for key, record in ((contest.winner, a), (contest.loser, b)):
-            alone = {key.field: getattr(record, key.field), **(CLIENT if key.credentials == "both" else {})}
-            hit = relying_on(key.find_clause, lambda alone=alone: token_store.find_token(make_token(**alone)))
-            requires(key.find_clause, hit is not None, f"find_token by {key.field} alone misses its record")
+        keys = ((contest.winner, a), (contest.loser, b))
+    # Each key must find its record alone before the two can be weighed against each other.
+    for key, record in keys:
+        alone = {key.field: getattr(record, key.field), **(CLIENT if key.credentials == "both" else {})}
+        hit = relying_on(key.find_clause, lambda alone=alone: token_store.find_token(make_token(**alone)))
+        requires(key.find_clause, hit is not None, f"find_token by {key.field} alone misses its record")
     found = _found(token_store, **query)
     expected = a.replace(**query)
     assert record_of(found) == expected, f"{case}: expected {a.user_name}'s record"
@@ -173,6 +191,6 @@ def test_a_hit_fills_only_the_fields_the_caller_left_none(token_store, two_users
     token = make_token(user_name=one.user_name, access_token="caller-access", api_domain="http://127.0.0.1:7")
     before = stored(token_store)
     found = token_store.find_token(token)
-    assert found is not None
+    requires("FIND-BY-USER", found is not None, "find_token by a stored user name misses its record")
     assert record_of(found) == one.replace(access_token="caller-access", api_domain="http://127.0.0.1:7")
     assert stored(token_store) == before, "find_token wrote the caller's values to the store"
