@@ -94,13 +94,22 @@ _corpus_properties: list[tuple[str, object]] = []
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Collect what tests/test_corpus.py records; under xdist the reports carry it to the controller."""
+    """Collect what the corpus tests record; under xdist the reports carry it to the controller."""
     if report.when == "call":
-        _corpus_properties.extend(p for p in report.user_properties if p[0].startswith("corpus_"))
+        _corpus_properties.extend(
+            p for p in report.user_properties if p[0].startswith(("corpus_", "multifault_"))
+        )
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
     """The fault corpus's headline: faults caught, correct stores flagged, time spent in child runs."""
+    multifault = dict(p for p in _corpus_properties if p[0].startswith("multifault_"))
+    if multifault:
+        terminalreporter.write_line(
+            f"multi-fault corpus: {multifault['multifault_roots']} root faults listed / "
+            f"{multifault['multifault_bugs']} bugs planted = {multifault['multifault_roots_per_bug']:.2f}",
+            bold=True,
+        )
     verdicts = Counter(value for name, value in _corpus_properties if name == "corpus_verdict")
     if not verdicts:
         return

@@ -32,7 +32,7 @@ def _named(node: ast.AST, helpers: dict[str, ast.FunctionDef], seen: set[str]) -
 
 
 def stated_preconditions() -> dict[str, set[str]]:
-    """clause -> the clauses its tests name in requires()/relying_on(), helpers included."""
+    """clause -> the clauses its tests name in requires()/relying_on(), helpers and fixtures included."""
     stated: dict[str, set[str]] = {}
     for path in sorted(Path(contract.__file__).parent.glob("test_*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -56,6 +56,10 @@ def stated_preconditions() -> dict[str, set[str]]:
                 for a in d.args
             ]
             named = _named(function, helpers, set())
+            # A fixture of the module that the test takes is a step of the test as well.
+            for argument in function.args.args:
+                if argument.arg in helpers:
+                    named |= _named(helpers[argument.arg], helpers, {argument.arg})
             for clause in clauses:
                 stated.setdefault(clause, set()).update(named)
     return {clause: pre for clause, pre in stated.items() if pre}

@@ -5,7 +5,9 @@ from __future__ import annotations
 from correct_stores.dict_store import DictTokenStore
 
 EXPECTED_CLAUSES = {"SAVE-PRECEDENCE", "FIND-PRECEDENCE"}
-COLLATERAL = {"FIND-MISS-NONE", "SAVE-ID-ECHO", "SAVE-UPSERT-GRANT", "SAVE-UPSERT-REFRESH"}
+COLLATERAL = {"FIND-MISS-NONE", "SAVE-UPSERT-GRANT", "SAVE-UPSERT-REFRESH"}
+# Stopped at another clause's precondition by the same fault.
+BLOCKED = {"SAVE-ID-ECHO"}
 
 
 class Store(DictTokenStore):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from correct_stores.sqlite_single_connection import SQLiteStore
 
 EXPECTED_CLAUSES = {"DELETE-ONE", "DELETE-UNKNOWN"}
-COLLATERAL = {"CAPACITY", "SAVE-ID-UNIQUE"}
+COLLATERAL = {"CAPACITY"}
+# Stopped at another clause's precondition by the same fault.
+BLOCKED = {"SAVE-ID-UNIQUE"}
 
 
 class Store(SQLiteStore):

@@ -8,6 +8,8 @@ from reference_stores.records import token_from_row
 
 EXPECTED_CLAUSES = {"DELETE-ONE", "DELETEALL-EMPTIES"}
 COLLATERAL = {"CAPACITY", "READ-AFTER-WRITE"}
+# Stopped at another clause's precondition by the same fault.
+BLOCKED = {"SAVE-ID-UNIQUE"}
 
 
 class Store(DictTokenStore):

@@ -5,11 +5,15 @@ from __future__ import annotations
 from correct_stores.sqlite_single_connection import INSERT, SQLiteStore
 
 EXPECTED_CLAUSES = {"SAVE-INSERT"}
-COLLATERAL = {
+# Stopped at another clause's precondition by the same fault.
+BLOCKED = {
     "CAPACITY",
     "DELETE-ONE",
     "DELETE-UNKNOWN",
     "DELETEALL-REUSABLE",
+    "FIND-BY-ACCESS",
+    "FIND-BY-GRANT",
+    "FIND-BY-ID",
     "FIND-BY-REFRESH",
     "FIND-BY-USER",
     "GET-ALL",

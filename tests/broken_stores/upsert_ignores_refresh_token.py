@@ -9,7 +9,9 @@ from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"SAVE-UPSERT-REFRESH"}
 # The precedence case "refresh token over an access token, with credentials" updates by refresh token.
-COLLATERAL = {"SAVE-ID-ECHO", "SAVE-PRECEDENCE"}
+COLLATERAL = {"SAVE-PRECEDENCE"}
+# Stopped at another clause's precondition by the same fault.
+BLOCKED = {"SAVE-ID-ECHO"}
 
 
 class Store(DictTokenStore):

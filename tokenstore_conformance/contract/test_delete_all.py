@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tokenstore_conformance.records import CLIENT, make_token, records_of, save_user, stored
+from tokenstore_conformance.records import CLIENT, all_stored, make_token, records_of, save_user, stored
 from tokenstore_conformance.records.preconditions import relying_on, requires
 
 clause = pytest.mark.clause
@@ -53,4 +53,7 @@ def test_the_store_keeps_working_after_delete_tokens(token_store, single_user):
     fresh = [save_user(token_store, n) for n in range(after)]
     ids = [t.get_id() for t in fresh]
     assert len(set(ids)) == after, f"new saves got duplicate ids {ids}"
+    requires(
+        "SAVE-INSERT", all_stored(token_store, fresh), "a record saved earlier is missing from get_tokens"
+    )
     assert stored(token_store) == records_of(fresh)

@@ -7,8 +7,10 @@ import pytest
 from tokenstore_conformance.records import (
     CLIENT,
     FIND_BY,
+    KEY_BY_FIELD,
     KEY_ORDER,
     KEYS,
+    all_stored,
     contests,
     insert,
     make_token,
@@ -27,7 +29,11 @@ multi_user = pytest.mark.multi_user  # not applicable to a store declared single
 def saved_users(token_store, single_user):
     """Users 1 and 2 of one client application as record snapshots, or user 1 alone for a store
     declared single-user: ``[0]`` is the first saved, ``[-1]`` the last."""
-    return tuple(record_of(save_user(token_store, n)) for n in ((1,) if single_user else (1, 2)))
+    tokens = [save_user(token_store, n) for n in ((1,) if single_user else (1, 2))]
+    requires(
+        "SAVE-INSERT", all_stored(token_store, tokens), "a record saved earlier is missing from get_tokens"
+    )
+    return tuple(record_of(token) for token in tokens)
 
 
 def _found(store, **query):
@@ -57,9 +63,12 @@ def test_access_token_without_credentials_finds_its_record(token_store, saved_us
 
 @clause("FIND-BY-ACCESS")
 def test_access_token_finds_a_record_saved_without_credentials(token_store, single_user):
-    mine = record_of(insert(token_store, access_token="1000.self.a", api_domain="http://127.0.0.1:9"))
-    if not single_user:
-        save(token_store, access_token="1000.self.b")
+    first = insert(token_store, access_token="1000.self.a", api_domain="http://127.0.0.1:9")
+    saved = [first] if single_user else [first, save(token_store, access_token="1000.self.b")]
+    requires(
+        "SAVE-INSERT", all_stored(token_store, saved), "a record saved earlier is missing from get_tokens"
+    )
+    mine = record_of(first)
     assert record_of(_found(token_store, access_token="1000.self.a")) == mine
 
 
@@ -78,9 +87,13 @@ def test_refresh_token_with_credentials_finds_its_record(token_store, saved_user
 @clause("FIND-USER-ONLY")
 @pytest.mark.parametrize("other_key", KEYS[KEYS.index("user_name") + 1 :])
 def test_an_unknown_user_name_is_a_miss_whatever_else_matches(token_store, saved_users, other_key):
-    query = {"user_name": "nobody@example.test", other_key: getattr(saved_users[0], other_key)}
-    if other_key != "access_token":
-        query.update(CLIENT)
+    one = saved_users[0]
+    client = CLIENT if other_key != "access_token" else {}
+    # The same query with a key of its own must miss first: a store that never misses is FIND-MISS-NONE's.
+    control = {"user_name": "nobody@example.test", other_key: f"1000.{other_key}.nobody", **client}
+    missed = token_store.find_token(make_token(**control)) is None
+    requires("FIND-MISS-NONE", missed, "find_token with an unknown user name and unknown keys does not miss")
+    query = {"user_name": "nobody@example.test", other_key: getattr(one, other_key), **client}
     assert token_store.find_token(make_token(**query)) is None
 
 
@@ -89,7 +102,7 @@ def test_an_unknown_user_name_is_a_miss_whatever_else_matches(token_store, saved
 def test_the_user_name_wins_over_another_users_access_token(token_store, saved_users):
     one, two = saved_users
     found = token_store.find_token(make_token(user_name=two.user_name, access_token=one.access_token))
-    requires("FIND-BY-USER", found is not None, "find_token by user name misses a stored record")
+    requires("FIND-BY-USER", found is not None, "find_token by a stored user name misses its record")
     assert found.get_id() == two.id
     assert found.get_refresh_token() == two.refresh_token
 
@@ -106,16 +119,16 @@ def test_lookup_uses_the_highest_ranking_key(token_store, saved_users, case):
     a, b = saved_users[0], saved_users[-1]
     if case == UNKNOWN_ID:
         query = {"id": "no-such-id", "user_name": a.user_name}
-        alone = token_store.find_token(make_token(user_name=a.user_name))
-        requires("FIND-BY-USER", alone is not None, "find_token by user_name alone misses its record")
+        keys = ((KEY_BY_FIELD["user_name"], a),)
     else:
         contest = PRECEDENCE[case]
         query = contest.query(a, b, CLIENT)
-        # Each key must find its record alone before the two can be weighed against each other.
-        for key, record in ((contest.winner, a), (contest.loser, b)):
-            alone = {key.field: getattr(record, key.field), **(CLIENT if key.credentials == "both" else {})}
-            hit = relying_on(key.find_clause, lambda alone=alone: token_store.find_token(make_token(**alone)))
-            requires(key.find_clause, hit is not None, f"find_token by {key.field} alone misses its record")
+        keys = ((contest.winner, a), (contest.loser, b))
+    # Each key must find its record alone before the two can be weighed against each other.
+    for key, record in keys:
+        alone = {key.field: getattr(record, key.field), **(CLIENT if key.credentials == "both" else {})}
+        hit = relying_on(key.find_clause, lambda alone=alone: token_store.find_token(make_token(**alone)))
+        requires(key.find_clause, hit is not None, f"find_token by {key.field} alone misses its record")
     found = _found(token_store, **query)
     expected = a.replace(**query)
     assert record_of(found) == expected, f"{case}: expected {a.user_name}'s record"
@@ -177,6 +190,6 @@ def test_a_hit_fills_only_the_fields_the_caller_left_none(token_store, saved_use
     token = make_token(user_name=one.user_name, access_token="caller-access", api_domain="http://127.0.0.1:7")
     before = stored(token_store)
     found = token_store.find_token(token)
-    requires("FIND-BY-USER", found is not None, "find_token by user name misses a stored record")
+    requires("FIND-BY-USER", found is not None, "find_token by a stored user name misses its record")
     assert record_of(found) == one.replace(access_token="caller-access", api_domain="http://127.0.0.1:7")
     assert stored(token_store) == before, "find_token wrote the caller's values to the store"

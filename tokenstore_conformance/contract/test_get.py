@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tokenstore_conformance.records import CLIENT, insert, records_of, save, save_user, stored
+from tokenstore_conformance.records import CLIENT, all_stored, insert, records_of, save, save_user, stored
+from tokenstore_conformance.records.preconditions import requires
 from tokenstore_conformance.sdk import OAuthToken
 
 clause = pytest.mark.clause
@@ -24,6 +25,9 @@ def test_every_record_comes_back_once(token_store):
     saved = [save_user(token_store, n) for n in range(12)]
     saved.append(insert(token_store, access_token="1000.self-client"))
     saved.append(insert(token_store, **CLIENT, grant_token="1000.grant.no-user"))
+    requires(
+        "SAVE-INSERT", all_stored(token_store, saved), "a record saved earlier is missing from get_tokens"
+    )
     tokens = token_store.get_tokens()
     assert all(isinstance(t, OAuthToken) for t in tokens)
     assert records_of(tokens) == records_of(saved)

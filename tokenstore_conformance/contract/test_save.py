@@ -6,6 +6,8 @@ import pytest
 
 from tokenstore_conformance.records import (
     CLIENT,
+    TokenRecord,
+    all_stored,
     contests,
     insert,
     make_token,
@@ -17,10 +19,33 @@ from tokenstore_conformance.records import (
     stored,
     user_values,
 )
+from tokenstore_conformance.records.preconditions import requires
 from tokenstore_conformance.sdk import UserSignature
 
 clause = pytest.mark.clause
 multi_user = pytest.mark.multi_user  # not applicable to a store declared single-user
+
+
+def _assert_updated(
+    token_store, expected: list[TokenRecord], updated: TokenRecord, query: dict, message: str = ""
+) -> None:
+    """The store holds ``expected``: ``updated``'s record took the query's values, the others are untouched.
+
+    An update that reached the right record and took the token's values, but lost what the token
+    left None, is SAVE-KEEP-STORED's fault; anything else is the test's own clause's.
+    """
+    records = stored(token_store)
+    if records != expected:
+        found, due = {r.id: r for r in records}, {r.id: r for r in expected}
+        took = {field: value for field, value in query.items() if value is not None and field != "id"}
+        lost_only = (
+            len(records) == len(expected)
+            and found.keys() == due.keys()
+            and all(found[rid] == due[rid] for rid in due if rid != updated.id)
+            and all(getattr(found[updated.id], field) == value for field, value in took.items())
+        )
+        requires("SAVE-KEEP-STORED", not lost_only, f"the update lost stored fields: {found.get(updated.id)}")
+    assert records == expected, message
 
 
 @clause("SAVE-INSERT")
@@ -59,8 +84,13 @@ def test_ids_stay_unique_across_many_saves_and_deletes(token_store):
     tokens = [save_user(token_store, n) for n in range(25)]
     ids = [t.get_id() for t in tokens]
     assert len(set(ids)) == 25, f"duplicate ids among {ids}"
+    requires(
+        "SAVE-INSERT", all_stored(token_store, tokens), "a record saved earlier is missing from get_tokens"
+    )
     for victim in (ids[3], ids[12], ids[24]):
         token_store.delete_token(victim)
+    left = len(stored(token_store))
+    requires("DELETE-ONE", left == 22, f"deleting 3 of 25 records left {left}")
     more = [save_user(token_store, n) for n in range(100, 106)]
     all_ids = [r.id for r in stored(token_store)]
     assert len(all_ids) == 28
@@ -73,14 +103,17 @@ def test_token_with_a_stored_id_updates_that_record(token_store):
     first = save_user(token_store, 1)
     save(token_store, id=first.get_id(), access_token="1000.access.after-refresh", expires_in="1767229200000")
     expected = record_of(first).replace(access_token="1000.access.after-refresh", expires_in="1767229200000")
+    # Not _assert_updated: a save by id that writes a new record over the stored one under the same id
+    # looks just like an update that loses the fields the token left None, so this test owns both.
     assert stored(token_store) == [expected]
 
 
 @clause("SAVE-UPSERT-USER")
 def test_token_with_a_known_user_name_updates_that_users_record(token_store):
     first = save_user(token_store, 1)
-    save(token_store, user_name=first.get_user_signature().get_name(), access_token="1000.access.new")
-    assert stored(token_store) == [record_of(first).replace(access_token="1000.access.new")]
+    query = {"user_name": first.get_user_signature().get_name(), "access_token": "1000.access.new"}
+    save(token_store, **query)
+    _assert_updated(token_store, [record_of(first).replace(**query)], record_of(first), query)
 
 
 @clause("SAVE-UPSERT-USER")
@@ -98,26 +131,30 @@ def test_new_login_of_a_known_user_replaces_the_record(token_store):
 @clause("SAVE-UPSERT-ACCESS")
 def test_access_token_without_client_credentials_updates_its_record(token_store):
     first = insert(token_store, access_token="1000.self-client-access", api_domain="http://127.0.0.1:9")
-    save(token_store, access_token="1000.self-client-access", expires_in="1767225600000")
-    assert stored(token_store) == [record_of(first).replace(expires_in="1767225600000")]
+    query = {"access_token": "1000.self-client-access", "expires_in": "1767225600000"}
+    save(token_store, **query)
+    _assert_updated(token_store, [record_of(first).replace(**query)], record_of(first), query)
 
 
 @clause("SAVE-UPSERT-GRANT")
 def test_grant_token_with_client_credentials_updates_its_record(token_store):
     first = insert(token_store, **CLIENT, grant_token="1000.grant.a", access_token="1000.access.a1")
-    save(
-        token_store, **CLIENT, grant_token="1000.grant.a", access_token="1000.access.a2", refresh_token="r.a"
-    )
-    assert stored(token_store) == [
-        record_of(first).replace(access_token="1000.access.a2", refresh_token="r.a")
-    ]
+    query = {
+        **CLIENT,
+        "grant_token": "1000.grant.a",
+        "access_token": "1000.access.a2",
+        "refresh_token": "r.a",
+    }
+    save(token_store, **query)
+    _assert_updated(token_store, [record_of(first).replace(**query)], record_of(first), query)
 
 
 @clause("SAVE-UPSERT-REFRESH")
 def test_refresh_token_with_client_credentials_updates_its_record(token_store):
     first = insert(token_store, **CLIENT, refresh_token="1000.refresh.a", access_token="1000.access.a1")
-    save(token_store, **CLIENT, refresh_token="1000.refresh.a", access_token="1000.access.a2")
-    assert stored(token_store) == [record_of(first).replace(access_token="1000.access.a2")]
+    query = {**CLIENT, "refresh_token": "1000.refresh.a", "access_token": "1000.access.a2"}
+    save(token_store, **query)
+    _assert_updated(token_store, [record_of(first).replace(**query)], record_of(first), query)
 
 
 # A save by id that would take another record's user name is left to the implementation.
@@ -128,13 +165,20 @@ PRECEDENCE = {contest.name: contest for contest in contests(frozenset({frozenset
 @multi_user
 @pytest.mark.parametrize("case", list(PRECEDENCE))
 def test_the_highest_ranking_key_decides_which_record_is_updated(token_store, case):
-    a = record_of(save_user(token_store, 1))
-    b = record_of(save_user(token_store, 2))
+    tokens = [save_user(token_store, 1), save_user(token_store, 2)]
+    requires(
+        "SAVE-INSERT", all_stored(token_store, tokens), "a record saved earlier is missing from get_tokens"
+    )
+    a, b = (record_of(token) for token in tokens)
     query = PRECEDENCE[case].query(a, b, CLIENT)
     save(token_store, **query)
     winner = a.replace(**{k: v for k, v in query.items() if k != "id"})
-    assert stored(token_store) == sort_records([winner, b]), (
-        f"{case}: expected the record of {a.user_name} to be updated and {b.user_name}'s untouched"
+    _assert_updated(
+        token_store,
+        sort_records([winner, b]),
+        a,
+        query,
+        f"{case}: expected the record of {a.user_name} to be updated and {b.user_name}'s untouched",
     )
 
 
@@ -188,6 +232,11 @@ def test_updating_one_user_leaves_the_other_untouched(token_store):
     shared = {"expires_in": "1767225600000", "api_domain": "http://127.0.0.1:9"}
     one = save_user(token_store, 1, **shared)
     two = save_user(token_store, 2, **shared)
+    requires(
+        "SAVE-INSERT",
+        all_stored(token_store, [one, two]),
+        "a record saved earlier is missing from get_tokens",
+    )
     save(
         token_store,
         user_name=one.get_user_signature().get_name(),
@@ -204,6 +253,12 @@ def test_updating_one_user_leaves_the_other_untouched(token_store):
 def test_user_names_differing_only_in_case_are_different_users(token_store):
     upper = save_user(token_store, 1, user_name="Alice@Example.test")
     lower = save_user(token_store, 2, user_name="alice@example.test")
+    # Merging the two names keeps one record under both tokens' id: that is this clause's failure.
+    requires(
+        "SAVE-INSERT",
+        all_stored(token_store, [upper, lower]),
+        "a record saved earlier is missing from get_tokens",
+    )
     assert stored(token_store) == records_of([upper, lower])
 
 
@@ -243,6 +298,8 @@ def test_update_by_user_name_hands_back_the_record_id(token_store):
     first = save_user(token_store, 1)
     update = make_token(user_name=first.get_user_signature().get_name(), access_token="1000.access.b")
     token_store.save_token(update)
+    records = len(stored(token_store))
+    requires("SAVE-UPSERT-USER", records == 1, f"the save by user name left {records} records, not 1")
     assert update.get_id() == first.get_id()
 
 
@@ -251,4 +308,6 @@ def test_update_by_refresh_token_hands_back_the_record_id(token_store):
     first = insert(token_store, **CLIENT, refresh_token="1000.refresh.a", access_token="a1")
     update = make_token(**CLIENT, refresh_token="1000.refresh.a", access_token="a2")
     token_store.save_token(update)
+    records = len(stored(token_store))
+    requires("SAVE-UPSERT-REFRESH", records == 1, f"the save by refresh token left {records} records, not 1")
     assert update.get_id() == first.get_id()

@@ -7,7 +7,15 @@ import time
 import pytest
 
 from tokenstore_conformance.bench.scale import OutOfTime, measure_scale
-from tokenstore_conformance.records import CLIENT, KEY_ORDER, make_token, record_of, records_of, save_user
+from tokenstore_conformance.records import (
+    CLIENT,
+    KEY_ORDER,
+    all_stored,
+    make_token,
+    record_of,
+    records_of,
+    save_user,
+)
 from tokenstore_conformance.records.preconditions import requires
 
 clause = pytest.mark.clause
@@ -28,8 +36,12 @@ def _query(key, record) -> dict[str, str]:
 @multi_user
 def test_a_thousand_users_are_each_found_and_half_of_them_deleted(token_store):
     start = time.monotonic()
-    saved = [record_of(save_user(token_store, n)) for n in range(USERS)]
+    tokens = [save_user(token_store, n) for n in range(USERS)]
     filled = time.monotonic() - start
+    requires(
+        "SAVE-INSERT", all_stored(token_store, tokens), "a record saved earlier is missing from get_tokens"
+    )
+    saved = [record_of(token) for token in tokens]
     for index, record in enumerate(saved):
         by_id = token_store.find_token_by_id(record.id)
         where = f"record {index + 1} of {USERS} (user_name={record.user_name!r}; filling took {filled:.1f}s)"

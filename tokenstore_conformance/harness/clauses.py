@@ -141,18 +141,28 @@ FIX_TIERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 FOUNDATION: tuple[str, ...] = tuple(cid for _, tier in FIX_TIERS[1:] for cid in tier)
 _RELIES_ON: dict[str, tuple[str, ...]] = {
+    # Saving a second user keeps the first: tests that save several users and read one back.
+    **{cid: ("SAVE-INSERT",) for cid in (*_FIND_BY_KEY, "FIND-MISS-NONE", "GET-ALL", "DELETEALL-REUSABLE")},
+    "SAVE-UPSERT-USER": ("SAVE-KEEP-STORED",),
+    "SAVE-UPSERT-ACCESS": ("SAVE-KEEP-STORED",),
+    "SAVE-UPSERT-GRANT": ("SAVE-KEEP-STORED",),
+    "SAVE-UPSERT-REFRESH": ("SAVE-KEEP-STORED",),
+    "SAVE-PRECEDENCE": ("SAVE-INSERT", "SAVE-KEEP-STORED"),
+    "SAVE-USER-ISOLATION": ("SAVE-INSERT",),
+    "SAVE-ID-UNIQUE": ("SAVE-INSERT", "DELETE-ONE"),
+    "SAVE-ID-ECHO": ("SAVE-UPSERT-USER", "SAVE-UPSERT-REFRESH"),
     "ROUNDTRIP-FIELDS": ("BYID-HIT", "FIND-BY-ID"),
-    "ROUNDTRIP-HOSTILE": ("BYID-HIT", "FIND-BY-ID", "FIND-BY-USER"),
+    "ROUNDTRIP-HOSTILE": ("BYID-HIT", "FIND-BY-ID", "FIND-BY-USER", "FIND-MISS-NONE", "SAVE-INSERT"),
     "ROUNDTRIP-LONG": ("BYID-HIT", "FIND-BY-ID"),
     "ROUNDTRIP-EXPIRY-STR": ("BYID-HIT", "GET-ALL"),
-    "FIND-USER-ONLY": ("FIND-BY-USER",),
-    "FIND-PRECEDENCE": _FIND_BY_KEY,
-    "FIND-SAME-OBJECT": _FIND_BY_KEY,
-    "FIND-FILL-NONE-ONLY": ("FIND-BY-USER",),
+    "FIND-USER-ONLY": ("SAVE-INSERT", "FIND-BY-USER", "FIND-MISS-NONE"),
+    "FIND-PRECEDENCE": (*_FIND_BY_KEY, "SAVE-INSERT"),
+    "FIND-SAME-OBJECT": (*_FIND_BY_KEY, "SAVE-INSERT"),
+    "FIND-FILL-NONE-ONLY": ("SAVE-INSERT", "FIND-BY-USER"),
     "BYID-MISS": ("DELETE-ONE", "GET-EMPTY"),
     "BYID-DETACHED": ("BYID-HIT",),
-    "DELETE-ONE": ("BYID-MISS",),
-    "DELETE-UNKNOWN": ("BYID-HIT",),
+    "DELETE-ONE": ("BYID-MISS", "SAVE-INSERT"),
+    "DELETE-UNKNOWN": ("BYID-HIT", "SAVE-INSERT"),
     "DELETEALL-EMPTIES": ("BYID-MISS", "FIND-MISS-NONE"),
     "INSTANCE-ISOLATION": ("BYID-MISS",),
     "FLOW-REMOVE": ("BYID-MISS",),
@@ -167,7 +177,7 @@ _RELIES_ON: dict[str, tuple[str, ...]] = {
     "CONC-PROC-UPDATE": ("INSTANCE-REOPEN",),
     "CONC-PROC-VISIBLE": ("INSTANCE-REOPEN",),
     "CRASH-DURABLE": ("INSTANCE-REOPEN",),
-    "CAPACITY": ("BYID-HIT", *_FIND_BY_KEY),
+    "CAPACITY": (*_FIND_BY_KEY, "BYID-HIT", "SAVE-INSERT"),
 }
 _CLAUSES = [replace(clause, relies_on=_RELIES_ON.get(clause.id, ())) for clause in _CLAUSES]
 CLAUSES: dict[str, Clause] = {clause.id: clause for clause in _CLAUSES}

@@ -10,7 +10,7 @@ treat LIKE wildcards as patterns.
 from __future__ import annotations
 
 from ..sdk import OAuthToken, TokenStore
-from .preconditions import requires
+from .preconditions import PreconditionFailed, requires
 from .tokens import TokenRecord, describe, make_token, record_of, records_of
 
 CLIENT = {
@@ -86,3 +86,17 @@ def save_user(store: TokenStore, n: int, **overrides: str | None) -> OAuthToken:
 def stored(store: TokenStore) -> list[TokenRecord]:
     """Every record in the store, as sorted snapshots."""
     return records_of(store.get_tokens())
+
+
+def all_stored(store: TokenStore, tokens: list[OAuthToken]) -> bool:
+    """Whether the record of each of ``tokens``, saved one after another, is still in the store.
+
+    A test that saves several users and then reads one of them stands on the saves keeping
+    each other's records: ``requires("SAVE-INSERT", all_stored(...), ...)``. Where get_tokens
+    itself is broken, that is GET-EMPTY's and GET-ALL's to report and nothing is checked here.
+    """
+    try:
+        ids = {record.id for record in stored(store)}
+    except PreconditionFailed:
+        return True
+    return all(token.get_id() in ids for token in tokens)
