@@ -16,14 +16,17 @@ BLOCKED = {
     "FIND-BY-ID",
     "FIND-BY-REFRESH",
     "FIND-BY-USER",
+    "FIND-FILL-NONE-ONLY",
+    "FIND-MISS-NONE",
+    "FIND-PRECEDENCE",
+    "FIND-SAME-OBJECT",
+    "FIND-USER-ONLY",
     "GET-ALL",
     "ROUNDTRIP-HOSTILE",
     "SAVE-ID-UNIQUE",
     "SAVE-PRECEDENCE",
     "SAVE-USER-ISOLATION",
 }
-# Stopped at another clause's precondition by the same fault.
-BLOCKED = {"FIND-FILL-NONE-ONLY", "FIND-PRECEDENCE", "FIND-SAME-OBJECT"}
 
 
 class Store(SQLiteStore):
