@@ -1,7 +1,8 @@
-"""Nothing leaves the machine: the guard refuses outside connections at once, before any packet is sent.
+"""Nothing leaves the machine: the guard refuses outside connections at once, the kit reports them as NET-LOOPBACK.
 
-The tests switch the guard on around a few calls and check that a refused
-connection never reaches the system call and that a name is never looked up.
+The in-process tests switch the guard on around a few calls and check that a
+refused connection never reaches the system call and that a name is never
+looked up; the child runs check what a store author sees.
 The outside addresses are TEST-NET-2 (198.51.100.0/24, never routed) and
 Zoho's accounts server by name; no test sends anything off the machine, with
 or without a network.
@@ -25,6 +26,10 @@ from tokenstore_conformance.target import network
 OUTSIDE_IP = "198.51.100.7"
 OUTSIDE_NAME = "accounts.zoho.com"
 DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+REFUSED_IP = (
+    f"store tried to connect to {OUTSIDE_IP}:443 (outside the machine); "
+    "the kit refuses every non-loopback connection"
+)
 # pytest-socket warns on every refusal; here the refusals are the point.
 pytestmark = pytest.mark.filterwarnings(f"ignore:{network.LIBRARY_WARNING}:UserWarning")
 
@@ -115,3 +120,63 @@ def test_remove_puts_the_sockets_back():
     finally:
         network.remove()
     assert patched() == before
+
+
+# What a store author sees: child runs of the kit.
+
+
+def test_a_refused_connection_names_host_and_port_and_blocks_the_tests_it_stopped(run_kit):
+    run = run_kit(
+        "--tokenstore=network_stores.raises_on_save:Store",
+        "-k",
+        "NET-LOOPBACK or SAVE-INSERT or GET-EMPTY",
+        "-rs",
+    )
+    assert run.ret == pytest.ExitCode.TESTS_FAILED, run
+    verdicts = run.verdicts()
+    assert verdicts["NET-LOOPBACK"] == "failed", run
+    assert verdicts["SAVE-INSERT"] == "blocked", run  # the save raised: NET-LOOPBACK's fault, not its own
+    assert verdicts["GET-EMPTY"] == "passed", run  # no save, no connection
+    assert REFUSED_IP in run.stdout, run
+    assert (
+        f"blocked by NET-LOOPBACK: {REFUSED_IP}; save_token() then raised SocketConnectBlockedError"
+        in run.stdout
+    )
+    assert "1 root fault (NET-LOOPBACK), 1 clause blocked" in run.stdout, run
+
+
+def test_a_refusal_the_store_swallowed_in_another_clauses_test_fails_net_loopback(run_kit):
+    other = "test_tokens_of_different_users_are_separate_records"
+    run = run_kit("--tokenstore=network_stores.swallows_for_one_user:Store", "-k", f"NET-LOOPBACK or {other}")
+    assert run.ret == pytest.ExitCode.TESTS_FAILED, run
+    assert "2 passed" in run.stdout, run  # both tests pass their own checks...
+    verdicts = run.verdicts()
+    assert verdicts["SAVE-INSERT"] == "passed", run
+    assert verdicts["NET-LOOPBACK"] == "failed", run  # ...and the attempt in the other one still counts
+    assert (
+        f"NET-LOOPBACK: store tried to connect to {OUTSIDE_NAME}:443 (outside the machine); the kit refuses "
+        f"every non-loopback connection, first in test_save.py::{other}[" in run.stdout
+    ), run
+
+
+def test_a_store_that_talks_to_servers_on_the_machine_passes(run_kit):
+    run = run_kit(
+        "--tokenstore=network_stores.loopback:Store",
+        "-k",
+        "NET-LOOPBACK or test_save or CONC-THREADS-DISTINCT",
+    )
+    assert run.ret == pytest.ExitCode.OK, run
+    verdicts = run.verdicts()
+    assert verdicts["NET-LOOPBACK"] == "passed", run
+    assert verdicts["CONC-THREADS-DISTINCT"] == "passed", run
+    assert set(verdicts.values()) == {"passed"}, run
+
+
+def test_the_start_up_check_names_the_refused_address(run_kit):
+    run = run_kit("--tokenstore=network_stores.lists_from_outside:Store")
+    assert run.ret == pytest.ExitCode.USAGE_ERROR, run
+    assert (
+        f"get_tokens() raised SocketConnectBlockedError: store tried to connect to {OUTSIDE_IP}:8080 "
+        "(outside the machine)" in run.stderr
+    ), run
+    assert "UserWarning" not in run.stderr, run  # pytest-socket's own warning is not shown on top

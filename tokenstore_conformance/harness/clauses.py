@@ -77,6 +77,8 @@ _CLAUSES = [
     Clause("CAPACITY", "MUST", "after 1,000 users are saved, each record is found by every key and by id, get_tokens returns all 1,000, and deleting half leaves the other half"),
     Clause("SCALE", "SHOULD", "find_token by user name and an update cost at most 4x as much at 5,000 tokens as at 500"),
     Clause("LIFECYCLE", "MUST", "every sequence of SDK operations leaves the store agreeing with a model of the MUST clauses"),
+    # the machine
+    Clause("NET-LOOPBACK", "MUST", "a store opens no network connection to an address outside the machine"),
     # SDK flow
     Clause("FLOW-LOGIN", "MUST", "a first login through the SDK exchanges the grant code once and leaves one record with the issued tokens, expiry, user name (SDK 6.0+) and api domain"),
     Clause("FLOW-RESTART", "MUST", "initialising again with the same grant code, the saved id or the user signature uses the stored token: no token request"),

@@ -20,6 +20,7 @@ class PreconditionFailed(AssertionError):
 
     def __init__(self, clause_id: str, message: str) -> None:
         self.clause_id = clause_id
+        self.message = message
         super().__init__(f"{message} [{clause_id}]")
 
 
