@@ -2,10 +2,10 @@
 
 The in-process tests switch the guard on around a few calls and check that a
 refused connection never reaches the system call and that a name is never
-looked up; the child runs check what a store author sees.
-The outside addresses are TEST-NET-2 (198.51.100.0/24, never routed) and
-Zoho's accounts server by name; no test sends anything off the machine, with
-or without a network.
+looked up; the child runs check what a store author sees, in pytest's process
+and in the concurrency clauses' worker processes. The outside addresses are
+TEST-NET-2 (198.51.100.0/24, never routed) and Zoho's accounts server by
+name; no test sends anything off the machine, with or without a network.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ REFUSED_IP = (
     f"store tried to connect to {OUTSIDE_IP}:443 (outside the machine); "
     "the kit refuses every non-loopback connection"
 )
+CONCURRENCY_THREADS = ("CONC-THREADS-DISTINCT", "CONC-THREADS-SAME-USER", "CONC-THREADS-READ")
 # pytest-socket warns on every refusal; here the refusals are the point.
 pytestmark = pytest.mark.filterwarnings(f"ignore:{network.LIBRARY_WARNING}:UserWarning")
 
@@ -157,6 +158,20 @@ def test_a_refusal_the_store_swallowed_in_another_clauses_test_fails_net_loopbac
         f"NET-LOOPBACK: store tried to connect to {OUTSIDE_NAME}:443 (outside the machine); the kit refuses "
         f"every non-loopback connection, first in test_save.py::{other}[" in run.stdout
     ), run
+
+
+def test_a_worker_process_that_connects_out_fails_net_loopback(run_kit):
+    run = run_kit("--tokenstore=network_stores.threads_outward:Store", "-k", "test_concurrency", "-rs")
+    assert run.ret == pytest.ExitCode.TESTS_FAILED, run
+    verdicts = run.verdicts()
+    assert verdicts["NET-LOOPBACK"] == "failed", run
+    assert {cid: verdicts[cid] for cid in CONCURRENCY_THREADS} == dict.fromkeys(
+        CONCURRENCY_THREADS, "blocked"
+    )
+    assert f"blocked by NET-LOOPBACK: {REFUSED_IP} (in a worker process, during save_token(" in run.stdout, (
+        run
+    )
+    assert f"NET-LOOPBACK: {REFUSED_IP} (in a worker process" in run.stdout, run
 
 
 def test_a_store_that_talks_to_servers_on_the_machine_passes(run_kit):

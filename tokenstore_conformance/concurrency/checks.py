@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from . import durability, verdicts, visibility
 from .launcher import Launcher, shared_launcher
-from .target import LEVELS
+from .target import LEVELS, network
 
 # Hard limit on one clause, beyond the per-call timeout, so that nothing runs away.
 DEADLINE_SECONDS = 60.0
@@ -59,6 +59,7 @@ class Outcome:
     seconds: float
     stderr: str = ""
     figures: dict[str, object] = field(default_factory=dict)
+    blocker: str = ""  # the clause whose fault stopped the check (NET-LOOPBACK), if not its own
 
     @property
     def passed(self) -> bool:
@@ -199,14 +200,29 @@ def run_check(clause: str, target: Target, launcher: Launcher | None = None, **o
     result = (launcher or shared_launcher()).run(check.scenario, target.to_json(), params, seconds)
     stderr = result.get("stderr", "")
     if "problem" in result:
-        problem = describe_problem(result["problem"], check.doing)
-        return Outcome(clause, "the check stopped", [problem], result["seconds"], stderr)
+        return stopped(clause, result, check.doing)
     headline, problems = check.judge(result)
     return Outcome(clause, headline, problems, result["seconds"], stderr if problems else "")
 
 
+def stopped(clause: str, result: dict, doing: str) -> Outcome:
+    """The outcome of a check that could not finish, from the launcher's ``problem``."""
+    problem = result["problem"]
+    blocker = network.CLAUSE if "refused" in problem else ""
+    return Outcome(
+        clause,
+        "the check stopped",
+        [describe_problem(problem, doing)],
+        result["seconds"],
+        result.get("stderr", ""),
+        blocker=blocker,
+    )
+
+
 def describe_problem(problem: dict, doing: str) -> str:
     """One line for a check that could not finish: the store did not build, crashed or hung."""
+    if "refused" in problem:
+        return f"{problem['refused']} (in a worker process, during {problem['during']}, while {doing})"
     if "build_error" in problem:
         return (
             f"a worker process could not build the store: {problem['build_error']}; concurrency checks "
