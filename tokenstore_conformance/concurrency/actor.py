@@ -18,14 +18,20 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .target import built_store
+from .target import built_store, network
 
 HUNG_EXIT = 70
+REFUSED_EXIT = 71  # the store tried to connect off the machine (see Calls.active)
 WATCH_INTERVAL = 0.05
 
 
 class Calls:
-    """The store calls in progress, per thread, for the watchdog."""
+    """The store calls in progress, per thread, for the watchdog; and the end of a call that connected out.
+
+    The launcher installed the network guard before forking (``child.py``): a store call after which
+    the guard has refused a connection, whether the store raised or swallowed the refusal, ends the
+    actor with a report naming the address and the call, as a hung call does.
+    """
 
     def __init__(self, timeout: float, send) -> None:
         self.timeout = timeout
@@ -48,6 +54,11 @@ class Calls:
         finally:
             with self._lock:
                 self._active.pop(key, None)
+            refused = network.last_refusal()
+            if refused is not None:
+                self._send({"refused": refused.message(), "during": what})
+                sys.stderr.flush()
+                os._exit(REFUSED_EXIT)
 
     def _watch(self) -> None:
         while True:

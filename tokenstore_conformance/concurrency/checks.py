@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..target.spec import SINGLE_USER_ATTRIBUTE
 from . import durability, verdicts, visibility
 from .launcher import Launcher, shared_launcher
-from .target import LEVELS
+from .target import LEVELS, network
 
 # Hard limit on one clause, beyond the per-call timeout, so that nothing runs away.
 DEADLINE_SECONDS = 60.0
@@ -62,6 +62,7 @@ class Outcome:
     stderr: str = ""
     figures: dict[str, object] = field(default_factory=dict)
     build_failed: bool = False  # a worker could not build the store, so the check never ran
+    blocker: str = ""  # the clause whose fault stopped the check (NET-LOOPBACK), if not its own
 
     @property
     def passed(self) -> bool:
@@ -206,17 +207,30 @@ def run_check(clause: str, target: Target, launcher: Launcher | None = None, **o
     result = (launcher or shared_launcher()).run(check.scenario, target.to_json(), params, seconds)
     stderr = result.get("stderr", "")
     if "problem" in result:
-        problem = describe_problem(result["problem"], check.doing)
-        built = "build_error" not in result["problem"]
-        return Outcome(
-            clause, "the check stopped", [problem], result["seconds"], stderr, build_failed=not built
-        )
+        return stopped(clause, result, check.doing)
     headline, problems = check.judge(result)
     return Outcome(clause, headline, problems, result["seconds"], stderr if problems else "")
 
 
+def stopped(clause: str, result: dict, doing: str) -> Outcome:
+    """The outcome of a check that could not finish, from the launcher's ``problem``."""
+    problem = result["problem"]
+    blocker = network.CLAUSE if "refused" in problem else ""
+    return Outcome(
+        clause,
+        "the check stopped",
+        [describe_problem(problem, doing)],
+        result["seconds"],
+        result.get("stderr", ""),
+        blocker=blocker,
+        build_failed="build_error" in problem,
+    )
+
+
 def describe_problem(problem: dict, doing: str) -> str:
     """One line for a check that could not finish: the store did not build, crashed or hung."""
+    if "refused" in problem:
+        return f"{problem['refused']} (in a worker process, during {problem['during']}, while {doing})"
     if "build_error" in problem:
         return (
             f"a worker process could not build the store: {problem['build_error']}; concurrency checks "

@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import traceback
+import warnings
 
 
 def _answer(channel: int, message: dict) -> None:
@@ -30,8 +31,12 @@ def serve() -> None:
     os.dup2(2, 1)
     requests = os.fdopen(0, "r", encoding="utf-8")
     from . import scenarios
-    from .target import factory_of
+    from .target import factory_of, network
 
+    # No connection leaves the machine from here or from the actors forked from here, which inherit
+    # the guard and its log of refusals; actor.Calls reports a refusal as the worker's problem.
+    network.install()
+    warnings.filterwarnings("ignore", message=network.LIBRARY_WARNING)
     for line in requests:
         request = json.loads(line)
         target = request["target"]
@@ -42,7 +47,13 @@ def serve() -> None:
             # process start at once, as workers of a preforking server do.
             factory_of(target["spec"], target["timeout"])
         except Exception as exc:
-            _answer(channel, {"problem": {"build_error": f"{type(exc).__name__}: {exc}"}})
+            refused = network.last_refusal()
+            problem = (
+                {"refused": refused.message(), "during": "importing the store's module"}
+                if refused
+                else {"build_error": f"{type(exc).__name__}: {exc}"}
+            )
+            _answer(channel, {"problem": problem})
             continue
         target = dict(target, launcher_fds=[channel, 0])
         try:

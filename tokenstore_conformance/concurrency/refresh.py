@@ -24,7 +24,7 @@ CLAUSE = "FLOW-CONCURRENT-REFRESH"
 
 def check(target, zoho: FakeZoho, launcher: Launcher | None = None):
     """Run the clause against a running fake server; an Outcome whose figures hold the refresh counts."""
-    from .checks import CHECKS, DEADLINE_SECONDS, Outcome, describe_problem
+    from .checks import CHECKS, DEADLINE_SECONDS, Outcome, stopped
 
     workers = CHECKS[CLAUSE].params["workers"]
 
@@ -57,8 +57,7 @@ def check(target, zoho: FakeZoho, launcher: Launcher | None = None):
     seconds = DEADLINE_SECONDS + 3 * target.timeout
     result = (launcher or shared_launcher()).run("flow-refresh", target.to_json(), params, seconds)
     if "problem" in result:
-        problem = describe_problem(result["problem"], doing)
-        return Outcome(CLAUSE, "the check stopped", [problem], result["seconds"], result.get("stderr", ""))
+        return stopped(CLAUSE, result, doing)
     refreshes = {u.email: _refreshes(zoho, u) for u in users}
     headline = (
         f"{workers} worker processes each started the SDK at the same moment with the shared user's expired "

@@ -200,6 +200,9 @@ def crash(troupe: Troupe, cycles: int, users: int, kill_after_ms: list[float], s
         troupe.stream(victim, time.monotonic() + delay)
         troupe.kill(victim)
         returned = [m["returned"] for m in victim.messages if "returned" in m]
+        refused = next((m for m in [started, *victim.messages] if "refused" in m), None)
+        if refused is not None:
+            raise Stop(dict(refused, actor=victim.index))
         if "saving" not in started or victim.death != "killed by SIGKILL":
             problem = started if "saving" not in started else {"died": victim.death, "doing": "save_forever"}
             raise Stop(dict(problem, actor=victim.index))

@@ -26,6 +26,7 @@ from ..sdk import (
 )
 from ..sdkflow.fakezoho import ORG_ZGID, TOKEN_PATH, FakeZoho, now_ms
 from ..sdkflow.flow import GuardedStore, loopback_no_proxy
+from ..target import network
 from ..target.spec import CONCURRENCY_LEVELS, StoreBuildError, load_spec
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "loopback_no_proxy",
     "make_environment",
     "make_token",
+    "network",
     "now_ms",
     "record_of",
     "sdk_initialize",

@@ -17,7 +17,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from .actor import HUNG_EXIT, Channel, enable_crash_traces, run_actor
+from .actor import HUNG_EXIT, REFUSED_EXIT, Channel, enable_crash_traces, run_actor
 
 # Per actor, the time a step's start is put off so every actor has its command before it begins:
 # actors sleep until the same moment (CLOCK_MONOTONIC is one clock for all processes) and then race.
@@ -56,6 +56,8 @@ def describe_status(status: int) -> str:
         except ValueError:
             return f"killed by signal {number}"
     code = os.WEXITSTATUS(status)
+    if code == REFUSED_EXIT:
+        return "stopped: the store tried to connect off the machine"
     return "stopped by the per-call timeout" if code == HUNG_EXIT else f"exited with status {code}"
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from ..sdk import TokenStore
+from ..target import network
 from ..target.cleanup import empty_store, held_tokens
 from ..target.spec import SINGLE_USER_ATTRIBUTE, StoreSpec
 from .collection import collect_contract_file
@@ -40,10 +41,15 @@ def tokenstore_settings(request: pytest.FixtureRequest) -> Settings:
 
 @pytest.fixture
 def store_factory(store_spec: StoreSpec, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StoreFactory]:
-    """A callable that builds a fresh store of the store under test on every call."""
-    factory = StoreFactory(store_spec, tmp_path_factory)
-    yield factory
-    factory.clean_up()
+    """A callable that builds a fresh store of the store under test on every call.
+
+    From here to the end of the cleanup, no connection leaves the machine (``target/network.py``).
+    """
+    with network.loopback_only():
+        factory = StoreFactory(store_spec, tmp_path_factory)
+        yield factory
+        network.install()  # pytest-socket's plugin lifts it after each test, before fixtures end
+        factory.clean_up()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from .. import __version__
 from ..records import TokenRecord, explain_difference, record_of
 from ..records.preconditions import PreconditionFailed
 from ..sdk import OAuthToken
+from ..target import network
 from .clauses import CLAUSES, Clause
 from .junit import junit_properties
 from .settings import Settings
@@ -20,6 +21,7 @@ VIOLATED = "tokenstore_violated"
 BLOCKED_BY = "tokenstore_blocked_by"
 WARNED_BY = "tokenstore_warned"
 FIRST_LINE = "tokenstore_message"
+REFUSED = "tokenstore_refused"  # a connection off the machine was refused during this phase
 EXPECTED = "tokenstore_expected"  # the failure was listed in the known-failures file (harness/expect.py)
 
 
@@ -102,6 +104,50 @@ def _first_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
+def _note_refusals(report: pytest.TestReport, exc: BaseException | None) -> str | None:
+    """NET-LOOPBACK's failure in this phase: connections the guard refused here (even ones the store
+    swallowed), or a worker process's refusal; returns that clause's id if there was one."""
+    refusals = network.take_refusals()
+    if refusals:
+        more = f" ({len(refusals)} attempts, the first shown)" if len(refusals) > 1 else ""
+        message = refusals[0].message() + more
+    elif exc is not None and network.CLAUSE in getattr(precondition_in(exc), "owners", ()):
+        message = precondition_in(exc).message
+    else:
+        return None
+    report.user_properties = [*report.user_properties, (REFUSED, message)]
+    return network.CLAUSE
+
+
+def _block(item: pytest.Item, report: pytest.TestReport, owners: tuple[str, ...], exc: BaseException) -> None:
+    report.outcome = "skipped"
+    where = item.reportinfo()
+    precondition = precondition_in(exc)
+    named = " or ".join(owners)
+    if precondition is not None and tuple(precondition.owners) == tuple(owners):
+        reason = str(precondition)
+    else:  # the store swallowed the refusal, then the test failed
+        reason = f"{_property(report.user_properties, REFUSED)} [{named}]; then {_first_line(exc)}"
+    report.longrepr = (str(where[0]), (where[1] or 0) + 1, f"blocked by {named}: {reason}")
+    report.user_properties = [*report.user_properties, (BLOCKED_BY, owners)]
+
+
+def _explain_failure(
+    item: pytest.Item, report: pytest.TestReport, spec: str, ids: list[str], exc: BaseException
+) -> None:
+    call_line = getattr(exc, "tokenstore_call", None)
+    lines = [call_line] if call_line else []
+    lines += [f"store {spec} violates {describe(cid)}" for cid in ids]
+    named = violated_clauses(exc)
+    lines += [f"  the failing comparison checks {describe(cid)}" for cid in named]
+    lines.append(f"rerun: pytest --tokenstore={spec} -k {item.originalname or item.name}")
+    extra = [(FIRST_LINE, call_line or _first_line(exc))]
+    if named:
+        extra.append((VIOLATED, tuple(named)))
+    report.user_properties = [*report.user_properties, *extra]
+    report.sections.append(("TokenStore contract", "\n".join(lines)))
+
+
 class ClauseReport:
     """Collects per-clause verdicts for every store and prints them as one table."""
 
@@ -178,31 +224,20 @@ class ClauseReport:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         report = yield
         entry = tested(item.user_properties)
-        if entry is None or call.excinfo is None:
+        if entry is None:
             return report
         spec, ids = entry
-        exc = call.excinfo.value
-        precondition = precondition_in(exc)
-        if precondition and not set(precondition.owners) & set(ids) and report.failed:
-            # Another clause's fault stopped the test: not this clause's failure.
-            report.outcome = "skipped"
-            where = item.reportinfo()
-            owners = " or ".join(precondition.owners)
-            report.longrepr = (str(where[0]), (where[1] or 0) + 1, f"blocked by {owners}: {precondition}")
-            report.user_properties = [*report.user_properties, (BLOCKED_BY, precondition.owners)]
+        exc = call.excinfo.value if call.excinfo is not None else None
+        refused = _note_refusals(report, exc)
+        if exc is None or not report.failed:
             return report
-        if report.failed:
-            call_line = getattr(exc, "tokenstore_call", None)
-            lines = [call_line] if call_line else []
-            lines += [f"store {spec} violates {describe(cid)}" for cid in ids]
-            named = violated_clauses(exc)
-            lines += [f"  the failing comparison checks {describe(cid)}" for cid in named]
-            lines.append(f"rerun: pytest --tokenstore={spec} -k {item.originalname or item.name}")
-            extra = [(FIRST_LINE, call_line or _first_line(exc))]
-            if named:
-                extra.append((VIOLATED, tuple(named)))
-            report.user_properties = [*report.user_properties, *extra]
-            report.sections.append(("TokenStore contract", "\n".join(lines)))
+        precondition = precondition_in(exc)
+        owners = (refused,) if refused else (precondition.owners if precondition else ())
+        if owners and not set(owners) & set(ids):
+            # Another clause's fault stopped the test: not this clause's failure.
+            _block(item, report, owners, exc)
+        else:
+            _explain_failure(item, report, spec, ids, exc)
         return report
 
     def pytest_assertrepr_compare(self, op: str, left: object, right: object) -> list[str] | None:
@@ -218,6 +253,9 @@ class ClauseReport:
         if entry is None:
             return
         spec, ids = entry
+        refused = _property(report.user_properties, REFUSED)
+        if refused is not None:  # from a test of any clause: NET-LOOPBACK fails wherever it was seen
+            self.verdicts.record(network.CLAUSE, spec, report.nodeid, FAILED, message=str(refused))
         blocker = _property(report.user_properties, BLOCKED_BY)
         warned = _property(report.user_properties, WARNED_BY)
         message = _property(report.user_properties, FIRST_LINE) or warned or ""

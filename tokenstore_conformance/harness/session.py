@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import warnings
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from ..target import network
 from ..target.spec import SpecError, StoreBuildError, StoreSpec, load_spec
 from . import fixtures, report
 from .collection import add_contract
@@ -22,6 +24,8 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
     config.addinivalue_line(
         "markers", f"{fixtures.MULTI_USER}: a contract test that needs several users' records at once"
     )
+    # pytest-socket warns on every refusal as well; NET-LOOPBACK reports them with their ports.
+    config.addinivalue_line("filterwarnings", f"ignore:{network.LIBRARY_WARNING}:UserWarning")
     timeout = timeout_of(config)
     try:
         loaded = [load_spec(spec, timeout) for spec in dict.fromkeys(specs)]
@@ -32,7 +36,9 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
     capabilities: dict[str, dict[str, object]] = {}
     for spec in loaded:
         try:
-            capabilities[spec.name] = check_empty(spec, settings.allow_existing)
+            with network.loopback_only(), warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=network.LIBRARY_WARNING)
+                capabilities[spec.name] = check_empty(spec, settings.allow_existing)
         except StoreBuildError as exc:
             not_built[spec.name] = str(exc)
     settings = replace(settings, specs=tuple(spec for spec in loaded if spec.name not in not_built))
@@ -71,8 +77,10 @@ def check_empty(spec: StoreSpec, allow_existing: bool) -> dict[str, object]:
     except StoreBuildError:
         raise
     except Exception as exc:
+        refused = network.take_refusals()
+        detail = f"{refused[0].message()} (NET-LOOPBACK)" if refused else str(exc)
         raise pytest.UsageError(
-            f"--tokenstore {spec.name!r}: get_tokens() raised {type(exc).__name__}: {exc}, so the "
+            f"--tokenstore {spec.name!r}: get_tokens() raised {type(exc).__name__}: {detail}, so the "
             "kit cannot check that the store is empty before writing to it; fix get_tokens, or "
             "pass --tokenstore-allow-existing if the store holds nothing you need"
         ) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 
+from ..target import network
 from .clauses import Clause
 from .verdicts import (
     BLOCKED,
@@ -61,6 +62,13 @@ def _notes(verdicts: Verdicts, clause_id: str, specs: list[str]) -> str:
     return notes
 
 
+def _refused_line(tr, verdicts: Verdicts, spec: str) -> None:
+    """Where NET-LOOPBACK failed: the test that saw it may be any clause's test, and may have passed."""
+    entry = verdicts.outcomes.get((network.CLAUSE, spec))
+    if entry is not None and entry.first_failure and verdicts.verdict(network.CLAUSE, spec) == FAILED:
+        tr.write_line(f"  {network.CLAUSE}: {entry.first_failure}, first in {entry.first_failing_test}")
+
+
 def _footer(tr, verdicts: Verdicts, ran: list[Clause], spec: str) -> None:
     if spec in verdicts.not_built:
         tr.write_line(f"{spec}: not built: {verdicts.not_built[spec]}", bold=True, red=True)
@@ -74,6 +82,7 @@ def _footer(tr, verdicts: Verdicts, ran: list[Clause], spec: str) -> None:
     counts.append(f"{len(tally[NOT_APPLICABLE])} {NOT_APPLICABLE}")
     bad = tally[FAILED] or tally[UNEXPECTED_PASS]
     tr.write_line(f"{spec}: {', '.join(counts)}", bold=True, red=bool(must or bad), green=not bad)
+    _refused_line(tr, verdicts, spec)
     roots = verdicts.roots(spec, [c.id for c in ran])
     unchecked = sorted(
         {b for c in tally[BLOCKED] for b in verdicts.blockers(c.id, spec) if not verdicts.verdict(b, spec)}

@@ -27,6 +27,7 @@ class PreconditionFailed(AssertionError):
 
     def __init__(self, owners: Owners, message: str) -> None:
         self.owners: tuple[str, ...] = (owners,) if isinstance(owners, str) else tuple(owners)
+        self.message = message
         super().__init__(f"{message} [{' or '.join(self.owners)}]")
 
 

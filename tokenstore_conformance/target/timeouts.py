@@ -15,7 +15,9 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+from ..records.preconditions import PreconditionFailed
 from ..sdk import TokenStore
+from . import network
 from .boundary import call_line, checked_return, owned_exception
 
 T = TypeVar("T")
@@ -76,11 +78,17 @@ class TimedStore(TokenStore):
         return repr(self.wrapped)
 
     def _call(self, method: str, *args: object) -> object:
+        refused = network.refusal_count()
         try:
             result = call_with_timeout(self.seconds, getattr(self.wrapped, method), *args)
         except StoreTimeout:
             raise
         except Exception as exc:
+            if network.refusal_count() > refused:
+                # The store failed after the kit refused it a connection off the machine (whatever it
+                # raised, its own error or the refusal itself): that is NET-LOOPBACK's fault.
+                message = f"{network.last_refusal().message()}; {method}() then raised {type(exc).__name__}"
+                raise PreconditionFailed(network.CLAUSE, message) from exc
             # One line in the store's terms before the traceback: which call, with what, raised what;
             # and the fault is the clauses' that own the method (target/boundary.py).
             owned = owned_exception(method, args, exc)
