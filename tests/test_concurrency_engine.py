@@ -97,10 +97,11 @@ def test_a_store_that_hangs_is_stopped_by_the_call_timeout_and_every_process_is_
 def test_a_declaration_out_of_range_is_a_clear_failure(run_kit, pytester):
     pytester.makepyfile(misbehaving=MISBEHAVING)
     run = run_kit("--tokenstore=misbehaving:Misdeclared", "-k", "test_threads_saving_distinct")
-    # Caught when the run starts, as one line, before any store is written to.
-    assert run.ret == pytest.ExitCode.USAGE_ERROR, run
+    # Caught when the run starts, before any store is written to: the store is not built, with the reason.
+    assert run.ret == pytest.ExitCode.TESTS_FAILED, run
+    assert set(run.verdicts().values()) == {"not built"}, run
     assert (
-        "declares tokenstore_concurrency = 'thread'; use one of 'none', 'threads', 'processes'" in run.stderr
+        "declares tokenstore_concurrency = 'thread'; use one of 'none', 'threads', 'processes'" in run.stdout
     ), run
 
 

@@ -35,12 +35,19 @@ def test_every_plugin_the_mutation_run_loads_is_copied_beside_the_mutants():
         assert any(path.startswith(copied) for copied in _strings("also_copy")), plugin
 
 
-def test_a_store_that_cannot_be_built_fails_the_mutation_run_instead_of_stopping_it(run_kit, pytester):
-    pytester.makepyfile(unbuildable=UNBUILDABLE)
-    assert run_kit("--tokenstore=unbuildable:Store").ret == pytest.ExitCode.USAGE_ERROR
+def test_a_store_that_cannot_be_built_or_imported_fails_the_mutation_run_instead_of_stopping_it(
+    run_kit, pytester
+):
+    pytester.makepyfile(unbuildable=UNBUILDABLE, unimportable="1 / 0")
+    # A store that imports but cannot be built is a failing run by itself (not built, exit 1) ...
     run = run_kit("--tokenstore=unbuildable:Store", "-p", "mutation.not_built_is_killed")
     assert run.ret == pytest.ExitCode.TESTS_FAILED, run
-    assert "usage error, counted as a failing run: building store 'unbuildable:Store' raised" in run.stdout
+    assert "unbuildable:Store: not built: building store 'unbuildable:Store' raised" in run.stdout
+    # ... and a mutant that breaks the import, a usage error (exit 4), is counted as failing too.
+    assert run_kit("--tokenstore=unimportable:Store").ret == pytest.ExitCode.USAGE_ERROR
+    run = run_kit("--tokenstore=unimportable:Store", "-p", "mutation.not_built_is_killed")
+    assert run.ret == pytest.ExitCode.TESTS_FAILED, run
+    assert "usage error, counted as a failing run: " in run.stdout
 
 
 def test_the_mutation_run_is_strict_and_leaves_the_speed_clause_out():

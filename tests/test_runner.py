@@ -194,7 +194,7 @@ def test_report_updates_the_table_between_the_markers_of_a_page(two_reports):
     ("files", "message"),
     [
         ({"page.md": "no markers\n"}, "the page has no <!-- BEGIN tokenstore-conformance report --> ... "),
-        ({"old.json": '{"schema": 0}'}, "old.json: report schema 0, this kit reads schema 1"),
+        ({"old.json": '{"schema": 0}'}, "old.json: report schema 0, this kit reads schema 2"),
         ({"junk.json": "not json"}, "junk.json: not JSON"),
     ],
 )
