@@ -26,8 +26,10 @@ LONG_EXPIRED = "1000000000000"  # September 2001, in milliseconds
 def _whatever_it_answers(step: Callable[[], object]) -> object:
     try:
         return step()
-    except PreconditionFailed:  # the store failed after a refused connection: this clause's own failure
-        raise
+    except PreconditionFailed as exc:
+        if network.CLAUSE in exc.owners:  # the store failed after a refused connection: this clause's own
+            raise
+        return None  # a wrong shape or an exception the boundary owns elsewhere: not this clause's
     except Exception:
         return None
 
