@@ -54,22 +54,39 @@ class Store:
 
 
 STORES = (
-    Store("list", "ListTokenStore (reference)", "reference_stores.list_store:ListTokenStore"),
-    Store("memory", "InMemoryTokenStore (reference)", "reference_stores.memory_store:InMemoryTokenStore"),
-    Store("sqlite", "SQLiteTokenStore (reference)", "reference_stores.sqlite_store:tmp_path_store"),
+    Store(
+        "list",
+        "ListTokenStore (reference)",
+        "tokenstore_conformance.reference_stores.list_store:ListTokenStore",
+    ),
+    Store(
+        "memory",
+        "InMemoryTokenStore (reference)",
+        "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore",
+    ),
+    Store(
+        "sqlite",
+        "SQLiteTokenStore (reference)",
+        "tokenstore_conformance.reference_stores.sqlite_store:tmp_path_store",
+    ),
     Store(
         "sqlalchemy-postgres",
         "SQLAlchemyTokenStore on PostgreSQL (reference)",
-        "reference_stores.sqlalchemy_store:from_env",
+        "tokenstore_conformance.reference_stores.sqlalchemy_store:from_env",
         "postgres",
     ),
     Store(
         "sqlalchemy-mariadb",
         "SQLAlchemyTokenStore on MariaDB (reference)",
-        "reference_stores.sqlalchemy_store:from_env",
+        "tokenstore_conformance.reference_stores.sqlalchemy_store:from_env",
         "mariadb",
     ),
-    Store("redis", "RedisTokenStore (reference)", "reference_stores.redis_store:from_env", "redis"),
+    Store(
+        "redis",
+        "RedisTokenStore (reference)",
+        "tokenstore_conformance.reference_stores.redis_store:from_env",
+        "redis",
+    ),
     Store("sdk-filestore", "SDK FileStore", "tokenstore_conformance.target.sdk_stores:file_store"),
     Store(
         "sdk-dbstore-mariadb",

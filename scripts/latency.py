@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from reference_stores.sqlalchemy_store import SQLAlchemyTokenStore  # noqa: E402
-from reference_stores.sqlite_store import SQLiteTokenStore  # noqa: E402
 from tokenstore_conformance.records import make_token  # noqa: E402
+from tokenstore_conformance.reference_stores.sqlalchemy_store import SQLAlchemyTokenStore  # noqa: E402
+from tokenstore_conformance.reference_stores.sqlite_store import SQLiteTokenStore  # noqa: E402
 
 CLIENT = {
     "client_id": "1000.CLIENT",

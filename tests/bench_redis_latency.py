@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 import redis  # noqa: E402
 from redis_server import RedisServer  # noqa: E402
 
-from reference_stores.redis_store import URL_VARIABLE, RedisTokenStore  # noqa: E402
-from reference_stores.sqlite_store import SQLiteTokenStore  # noqa: E402
 from tokenstore_conformance.records import make_token  # noqa: E402
+from tokenstore_conformance.reference_stores.redis_store import URL_VARIABLE, RedisTokenStore  # noqa: E402
+from tokenstore_conformance.reference_stores.sqlite_store import SQLiteTokenStore  # noqa: E402
 
 OPERATIONS = ("find by user name", "find by id", "update")
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reference_stores.list_store import ListTokenStore
 from tokenstore_conformance.records import make_token
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 
 # What the factories below saw; the tests read and reset these.
 TEARDOWNS: list[str] = []

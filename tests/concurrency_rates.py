@@ -37,9 +37,9 @@ from tokenstore_conformance.sdkflow.fakezoho import FakeZoho  # noqa: E402
 from tokenstore_conformance.target.spec import load_spec  # noqa: E402
 
 REFERENCE = [
-    "reference_stores.sqlite_store:tmp_path_store",
-    "reference_stores.memory_store:InMemoryTokenStore",
-    "reference_stores.list_store:ListTokenStore",
+    "tokenstore_conformance.reference_stores.sqlite_store:tmp_path_store",
+    "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore",
+    "tokenstore_conformance.reference_stores.list_store:ListTokenStore",
 ]
 
 

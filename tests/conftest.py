@@ -126,7 +126,7 @@ def redis_url() -> Iterator[str]:
     """$TOKENSTORE_REDIS_URL, or a redis-server started for this session and stopped by its PID."""
     from redis_server import RedisServer, RedisServerError
 
-    from reference_stores.redis_store import URL_VARIABLE
+    from tokenstore_conformance.reference_stores.redis_store import URL_VARIABLE
 
     if os.environ.get(URL_VARIABLE):
         yield os.environ[URL_VARIABLE]
@@ -142,7 +142,7 @@ def redis_url() -> Iterator[str]:
 @pytest.fixture
 def redis_store(redis_url: str):
     """A Redis store under a prefix no other test uses; its keys are deleted afterwards."""
-    from reference_stores.redis_store import RedisTokenStore, shared_client
+    from tokenstore_conformance.reference_stores.redis_store import RedisTokenStore, shared_client
 
     built = RedisTokenStore(shared_client(redis_url), prefix=f"tsc-test:{uuid.uuid4().hex}:")
     yield built

@@ -1,4 +1,4 @@
-"""Reading a Redis store's keys from outside: the tests' view of the layout in reference_stores.redis_scripts.
+"""Reading a Redis store's keys from outside: the tests' view of the layout in tokenstore_conformance.reference_stores.redis_scripts.
 
 SCAN over the whole database is fine here, in tests; the store itself never
 scans (it finds its keys through its id set).

@@ -17,14 +17,14 @@ import time
 import bench_stores
 import pytest
 
-from reference_stores.list_store import ListTokenStore
 from tokenstore_conformance import __version__
 from tokenstore_conformance.bench.measure import OPS
 from tokenstore_conformance.bench.scale import OutOfTime, measure_scale
 from tokenstore_conformance.cli import main
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 
-LIST = "reference_stores.list_store:ListTokenStore"
-MEMORY = "reference_stores.memory_store:InMemoryTokenStore"
+LIST = "tokenstore_conformance.reference_stores.list_store:ListTokenStore"
+MEMORY = "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore"
 
 
 def test_the_bench_writes_json_csv_and_png_for_every_store_operation_and_size(tmp_path):
@@ -88,8 +88,8 @@ def test_a_store_that_holds_tokens_is_refused_and_left_alone(capsys):
     ("spec", "message"),
     [
         ("no_such_module:Store", "SPEC 'no_such_module:Store': no module named 'no_such_module'"),
-        ("reference_stores.list_store:Nope", "has no attribute 'Nope'"),
-        ("reference_stores.list_store", "expected MODULE:ATTRIBUTE"),
+        ("tokenstore_conformance.reference_stores.list_store:Nope", "has no attribute 'Nope'"),
+        ("tokenstore_conformance.reference_stores.list_store", "expected MODULE:ATTRIBUTE"),
     ],
 )
 def test_a_bad_spec_is_one_line_and_exit_2(capsys, spec, message):

@@ -29,7 +29,9 @@ def test_the_rows_of_the_in_process_stores_match_fresh_runs(tmp_path):
 
 
 def test_every_in_process_reference_store_row_is_checked_by_its_full_run():
-    assert {spec for spec in IN_PROCESS if spec.startswith("reference_stores.")} <= set(REFERENCE_STORES)
+    assert {
+        spec for spec in IN_PROCESS if spec.startswith("tokenstore_conformance.reference_stores.")
+    } <= set(REFERENCE_STORES)
 
 
 def test_the_file_store_workaround_on_the_page_fixes_what_it_says_and_no_more(run_kit, pytester):

@@ -16,7 +16,7 @@ from tokenstore_conformance.concurrency import durability, plans, verdicts, visi
 MISBEHAVING = """
 import ctypes, os, threading, time
 from pathlib import Path
-from reference_stores.list_store import ListTokenStore
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 
 PIDS = Path(__file__).with_name("pids")
 
@@ -108,7 +108,7 @@ def test_a_declaration_out_of_range_is_a_clear_failure(run_kit, pytester):
 def test_clauses_above_the_declared_level_do_not_apply(run_kit, pytester):
     pytester.makepyfile(misbehaving=MISBEHAVING)
     run = run_kit(
-        "--tokenstore=reference_stores.list_store:ListTokenStore",
+        "--tokenstore=tokenstore_conformance.reference_stores.list_store:ListTokenStore",
         "--tokenstore=correct_stores.dict_store:Store",
         "--tokenstore=misbehaving:ProcessesOnly",
         "-k",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from reference_stores.list_store import ListTokenStore
 from tokenstore_conformance.harness.verdicts import BLOCKED, FAILED, PASSED, WARNED, Verdicts
 from tokenstore_conformance.records import make_token, save_user
 from tokenstore_conformance.records.preconditions import PreconditionFailed
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 from tokenstore_conformance.sdk import SDKException
 from tokenstore_conformance.target.boundary import checked_return, owned_exception, shape_fault
 from tokenstore_conformance.target.timeouts import TimedStore
@@ -120,7 +120,7 @@ def test_a_new_token_left_without_a_string_id_is_save_id_assigns_fault():
 
 REOPEN_FAILS = """
 from pathlib import Path
-from reference_stores.sqlite_store import SQLiteTokenStore
+from tokenstore_conformance.reference_stores.sqlite_store import SQLiteTokenStore
 
 class Store(SQLiteTokenStore):
     tokenstore_persistent = True

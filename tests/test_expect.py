@@ -11,7 +11,7 @@ from tokenstore_conformance.harness.expect import ExpectError, read_expect
 
 BYID_RAISES = "broken_stores.byid_raises_on_miss:Store"
 FIND_RAISES = "broken_stores.find_raises_on_miss:Store"
-LIST_STORE = "reference_stores.list_store:ListTokenStore"
+LIST_STORE = "tokenstore_conformance.reference_stores.list_store:ListTokenStore"
 # Clause ids only: "BYID" alone would also match the store's name.
 SOME = "BYID-MISS or BYID-HIT or DELETE-ONE or DELETEALL-EMPTIES or SAVE-INSERT or FIND-MISS-NONE"
 

@@ -18,13 +18,14 @@ from conftest import TESTS_DIR
 
 # The packages as they are in this checkout; an installed copy lives elsewhere (site-packages,
 # which may itself sit inside the checkout, as with tox's .tox/).
+# reference_stores: the deprecated old import path, which must come from the installed copy too.
 SOURCE_PACKAGES = [TESTS_DIR.parent / "tokenstore_conformance", TESTS_DIR.parent / "reference_stores"]
 PROBE = """
 import importlib
 
 
 def pytest_report_header(config):
-    names = ("tokenstore_conformance", "tokenstore_conformance.contract", "reference_stores")
+    names = ("tokenstore_conformance", "tokenstore_conformance.contract", "tokenstore_conformance.reference_stores")
     return [f"kit-location {name} {importlib.import_module(name).__file__}" for name in names]
 """
 LOCATION = re.compile(r"^kit-location (?P<name>\S+) (?P<path>.+)$", re.MULTILINE)
@@ -36,10 +37,16 @@ def _inside(path: Path, directory: Path) -> bool:
 
 def test_the_child_run_imports_an_installed_kit(run_kit, pytester):
     pytester.makeconftest(PROBE)
-    run = run_kit("--tokenstore=reference_stores.list_store:ListTokenStore", "--collect-only")
+    run = run_kit(
+        "--tokenstore=tokenstore_conformance.reference_stores.list_store:ListTokenStore", "--collect-only"
+    )
     assert run.ret == 0, run
     locations = {m["name"]: Path(m["path"]) for m in LOCATION.finditer(run.stdout)}
-    assert set(locations) == {"tokenstore_conformance", "tokenstore_conformance.contract", "reference_stores"}
+    assert set(locations) == {
+        "tokenstore_conformance",
+        "tokenstore_conformance.contract",
+        "tokenstore_conformance.reference_stores",
+    }
     for name, path in locations.items():
         assert not _inside(path, TESTS_DIR), f"{name} came from tests/: {path}"
         assert not _inside(path, pytester.path), f"{name} came from the child's directory: {path}"

@@ -59,9 +59,9 @@ def _adversarial() -> dict[str, set[str]]:
 
 ADVERSARIAL = _adversarial()
 REFERENCE_STORES = [
-    "reference_stores.list_store:ListTokenStore",
-    "reference_stores.memory_store:InMemoryTokenStore",
-    "reference_stores.sqlite_store:tmp_path_store",
+    "tokenstore_conformance.reference_stores.list_store:ListTokenStore",
+    "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore",
+    "tokenstore_conformance.reference_stores.sqlite_store:tmp_path_store",
 ]
 QUICK_FAILURE = "sequence_stores.byid_cache:Store"
 # Two child runs, so that pytest-xdist can run them side by side.
@@ -248,7 +248,7 @@ def test_a_hanging_store_fails_at_once_without_shrinking(run_kit):
 
 
 SHARED_STORAGE_THAT_CANNOT_BE_EMPTIED = '''
-from reference_stores.list_store import ListTokenStore
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 
 ROWS = []
 

@@ -10,7 +10,7 @@ from conftest import TESTS_DIR
 PYPROJECT = (TESTS_DIR.parent / "pyproject.toml").read_text(encoding="utf-8")
 MUTMUT = PYPROJECT.split("[tool.mutmut]", 1)[1].split("\n[", 1)[0]
 UNBUILDABLE = """
-from reference_stores.list_store import ListTokenStore
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 
 
 class Store(ListTokenStore):
@@ -54,3 +54,17 @@ def test_the_mutation_run_is_strict_and_leaves_the_speed_clause_out():
     args = _strings("pytest_add_cli_args")
     assert "--tokenstore-strict" in args
     assert args[args.index("-k") + 1] == "not test_lookups_and_updates_cost"
+
+
+def test_the_rest_of_the_kit_is_copied_but_never_over_the_mutants():
+    # mutmut copies also_copy after it writes the mutants, so a copied path that holds a mutated one
+    # would put the original code back and every mutant would survive.
+    sources, copied = _strings("source_paths"), _strings("also_copy")
+    assert not [(s, c) for s in sources for c in copied if s.startswith(c) or c.startswith(s)]
+    kit = TESTS_DIR.parent / "tokenstore_conformance"
+    parts = {
+        f"tokenstore_conformance/{path.name}" + ("/" if path.is_dir() else "")
+        for path in kit.iterdir()
+        if path.suffix == ".py" or (path.is_dir() and (path / "__init__.py").is_file())
+    }
+    assert parts - set(copied) == set(sources)

@@ -6,11 +6,10 @@ import ast
 import importlib
 from pathlib import Path
 
-import reference_stores
 import tokenstore_conformance
 
-PACKAGES = [Path(tokenstore_conformance.__file__).parent, Path(reference_stores.__file__).parent]
-CONTRACT_DIR = PACKAGES[0] / "contract"
+PACKAGE = Path(tokenstore_conformance.__file__).parent
+CONTRACT_DIR = PACKAGE / "contract"
 
 
 def _sdk_imports(path: Path) -> bool:
@@ -24,10 +23,7 @@ def _sdk_imports(path: Path) -> bool:
 
 def test_only_sdk_py_imports_zohocrmsdk():
     importers = sorted(
-        str(path.relative_to(path.parents[1]))
-        for package in PACKAGES
-        for path in package.rglob("*.py")
-        if _sdk_imports(path)
+        str(path.relative_to(path.parents[1])) for path in PACKAGE.rglob("*.py") if _sdk_imports(path)
     )
     assert importers == ["tokenstore_conformance/sdk.py"]
 

@@ -8,11 +8,11 @@ import sqlite3
 
 import pytest
 
-LIST_STORE = "reference_stores.list_store:ListTokenStore"
+LIST_STORE = "tokenstore_conformance.reference_stores.list_store:ListTokenStore"
 
 BAD_STORES = """
 import time
-from reference_stores.list_store import ListTokenStore
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 
 class NotAStore:
     pass
@@ -65,10 +65,13 @@ def _one_line_error(run, *fragments: str) -> None:
 @pytest.mark.parametrize(
     ("spec", "fragments"),
     [
-        ("reference_stores.list_store", ["expected MODULE:ATTRIBUTE"]),
+        ("tokenstore_conformance.reference_stores.list_store", ["expected MODULE:ATTRIBUTE"]),
         (":ListTokenStore", ["expected MODULE:ATTRIBUTE"]),
         ("no_such_module:Store", ["no module named 'no_such_module'"]),
-        ("reference_stores.list_store:NoSuchStore", ["has no attribute 'NoSuchStore'"]),
+        (
+            "tokenstore_conformance.reference_stores.list_store:NoSuchStore",
+            ["has no attribute 'NoSuchStore'"],
+        ),
         ("badstores:NotAStore", ["is not a subclass of TokenStore"]),
         ("badstores:CONNECTION_STRING", ["is a str, neither a TokenStore subclass nor a factory"]),
         ("brokenimport:Store", ["importing 'brokenimport' raised ZeroDivisionError"]),
@@ -129,7 +132,7 @@ def test_a_method_that_hangs_fails_its_tests_and_the_run_goes_on(run_kit, pytest
     pytester.makepyfile(
         hangs="""
 import time
-from reference_stores.list_store import ListTokenStore
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 
 class Store(ListTokenStore):
     def find_token_by_id(self, id):
@@ -149,7 +152,7 @@ GENERATOR_FACTORY = """
 import json
 from pathlib import Path
 
-from reference_stores.sqlite_store import SQLiteTokenStore
+from tokenstore_conformance.reference_stores.sqlite_store import SQLiteTokenStore
 
 LOG = Path(__file__).with_name("teardowns.log")
 
@@ -176,8 +179,8 @@ def test_a_generator_factory_is_torn_down_after_each_test(run_kit, pytester):
 
 
 def _file_store_with_one_token(pytester) -> None:
-    from reference_stores.sqlite_store import SQLiteTokenStore
     from tokenstore_conformance.records import make_token
+    from tokenstore_conformance.reference_stores.sqlite_store import SQLiteTokenStore
 
     store = SQLiteTokenStore(pytester.path / "zohooauth.db")
     store.save_token(make_token(user_name="production@example.test", access_token="keep-me", id="prod-1"))
@@ -190,7 +193,7 @@ def _tokens_in(pytester) -> list:
 
 def test_a_store_that_already_holds_tokens_is_refused_and_left_alone(run_kit, pytester):
     _file_store_with_one_token(pytester)
-    run = run_kit("--tokenstore=reference_stores.sqlite_store:SQLiteTokenStore")
+    run = run_kit("--tokenstore=tokenstore_conformance.reference_stores.sqlite_store:SQLiteTokenStore")
     _one_line_error(run, "already holds 1 token(s)", "--tokenstore-allow-existing")
     assert _tokens_in(pytester) == [("prod-1", "keep-me")]
 
@@ -198,14 +201,17 @@ def test_a_store_that_already_holds_tokens_is_refused_and_left_alone(run_kit, py
 def test_allow_existing_runs_against_a_used_store_and_deletes_its_tokens(run_kit, pytester):
     _file_store_with_one_token(pytester)
     run = run_kit(
-        "--tokenstore=reference_stores.sqlite_store:SQLiteTokenStore", "--tokenstore-allow-existing"
+        "--tokenstore=tokenstore_conformance.reference_stores.sqlite_store:SQLiteTokenStore",
+        "--tokenstore-allow-existing",
     )
     assert run.ret == 0, run
     assert _tokens_in(pytester) == []
 
 
 def test_a_persistent_store_is_left_empty_after_the_run(run_kit, pytester):
-    run = run_kit("--tokenstore=reference_stores.sqlite_store:SQLiteTokenStore", "-k", "save")
+    run = run_kit(
+        "--tokenstore=tokenstore_conformance.reference_stores.sqlite_store:SQLiteTokenStore", "-k", "save"
+    )
     assert run.ret == 0, run
     assert _tokens_in(pytester) == []
 
@@ -245,8 +251,8 @@ def test_header_names_store_sdk_and_kit_versions(run_kit):
 def test_a_failure_names_the_violated_clause(run_kit, pytester):
     pytester.makepyfile(
         dupes='''
-from reference_stores.list_store import ListTokenStore
-from reference_stores.records import row_from_token, new_id
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
+from tokenstore_conformance.reference_stores.records import row_from_token, new_id
 
 class Store(ListTokenStore):
     """Inserts on every save: the classic duplicate-on-upsert bug."""
@@ -291,7 +297,7 @@ def test_the_user_tests_and_the_contract_run_together(run_kit, pytester):
 
 
 def test_every_store_given_is_run(run_kit):
-    specs = [LIST_STORE, "reference_stores.memory_store:InMemoryTokenStore"]
+    specs = [LIST_STORE, "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore"]
     run = run_kit(*(f"--tokenstore={s}" for s in specs), "-k", "insert")
     assert run.ret == 0, run
     assert run.verdicts(0)["SAVE-INSERT"] == "passed"

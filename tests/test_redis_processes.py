@@ -18,9 +18,9 @@ import redis
 from redis_index import index_problems
 from redis_server import RedisServer, RedisServerError
 
-from reference_stores.records import new_id, row_from_token
-from reference_stores.redis_store import RedisTokenStore, _optional, shared_client
 from tokenstore_conformance.records import make_token, record_of, records_of
+from tokenstore_conformance.reference_stores.records import new_id, row_from_token
+from tokenstore_conformance.reference_stores.redis_store import RedisTokenStore, _optional, shared_client
 from tokenstore_conformance.sdk import SDKException
 
 WORKERS = 8

@@ -12,9 +12,14 @@ import uuid
 import pytest
 from redis_index import index_problems, keys_under, snapshot
 
-from reference_stores.redis_store import URL_VARIABLE, RedisTokenStore, from_env, shared_client
 from tokenstore_conformance.harness.clauses import CLAUSES
 from tokenstore_conformance.records import make_token, record_of, records_of
+from tokenstore_conformance.reference_stores.redis_store import (
+    URL_VARIABLE,
+    RedisTokenStore,
+    from_env,
+    shared_client,
+)
 
 HOSTILE = (
     "",
@@ -144,7 +149,7 @@ def test_bad_arguments_are_refused_with_one_line():
 
 FACTORY = """
 import os
-from reference_stores.redis_store import RedisTokenStore, prefix_for, shared_client
+from tokenstore_conformance.reference_stores.redis_store import RedisTokenStore, prefix_for, shared_client
 
 def store(tmp_path):
     url = os.environ["TOKENSTORE_REDIS_URL"]

@@ -8,10 +8,10 @@ import threading
 
 import pytest
 
-from reference_stores.list_store import ListTokenStore
-from reference_stores.memory_store import InMemoryTokenStore
-from reference_stores.sqlite_store import SQLiteTokenStore
 from tokenstore_conformance.records import make_token, record_of, records_of
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
+from tokenstore_conformance.reference_stores.memory_store import InMemoryTokenStore
+from tokenstore_conformance.reference_stores.sqlite_store import SQLiteTokenStore
 
 
 def test_the_database_file_is_created_owner_only(tmp_path):

@@ -8,10 +8,10 @@ from compat_page import IN_PROCESS, label_of, stale_rows
 from tokenstore_conformance.harness.clauses import CLAUSES
 
 REFERENCE_STORES = [
-    "reference_stores.sqlite_store:SQLiteTokenStore",
-    "reference_stores.sqlite_store:tmp_path_store",
-    "reference_stores.memory_store:InMemoryTokenStore",
-    "reference_stores.list_store:ListTokenStore",
+    "tokenstore_conformance.reference_stores.sqlite_store:SQLiteTokenStore",
+    "tokenstore_conformance.reference_stores.sqlite_store:tmp_path_store",
+    "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore",
+    "tokenstore_conformance.reference_stores.list_store:ListTokenStore",
 ]
 
 

@@ -14,8 +14,8 @@ from tokenstore_conformance.harness.clauses import CLAUSES, prerequisites
 from tokenstore_conformance.sdk import sdk_distribution
 
 # Conformant without warnings (the list store warns SCALE: it scans by design).
-MEMORY_STORE = "reference_stores.memory_store:InMemoryTokenStore"
-SQLITE_STORE = "reference_stores.sqlite_store:tmp_path_store"
+MEMORY_STORE = "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore"
+SQLITE_STORE = "tokenstore_conformance.reference_stores.sqlite_store:tmp_path_store"
 BYID_RAISES = "broken_stores.byid_raises_on_miss:Store"
 NO_ECHO = "broken_stores.update_does_not_echo_id:Store"
 # The clauses a -k run checks (clause ids only: "BYID" alone also matches the store's name).

@@ -19,7 +19,7 @@ from tokenstore_conformance.runner.badge import COLOURS, badge_svg
 from tokenstore_conformance.runner.report import BEGIN, END
 from tokenstore_conformance.sdk import sdk_distribution
 
-LIST_STORE = "reference_stores.list_store:ListTokenStore"
+LIST_STORE = "tokenstore_conformance.reference_stores.list_store:ListTokenStore"
 MUST = sum(c.level == "MUST" for c in CLAUSES.values())
 SHOULD = sum(c.level == "SHOULD" for c in CLAUSES.values())
 BYID_RAISES = "broken_stores.byid_raises_on_miss:Store"
@@ -79,7 +79,11 @@ def test_check_runs_from_any_directory_with_pytests_exit_codes(tmp_path):
 def test_certify_a_conformant_store(tmp_path):
     # The memory store: the list store scans by design, and certify is strict about SCALE's warning.
     done = kit(
-        "certify", "reference_stores.memory_store:InMemoryTokenStore", "--", *CHILD_PYTEST, cwd=tmp_path
+        "certify",
+        "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore",
+        "--",
+        *CHILD_PYTEST,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout[-3000:]
     report = valid_report(tmp_path / "tokenstore-report.json")

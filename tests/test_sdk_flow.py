@@ -25,9 +25,9 @@ FLOW = sorted(cid for cid in CLAUSES if cid.startswith("FLOW-") and cid != "FLOW
 ONLY_FLOW = ("-k", "test_sdk_flow")
 
 REFERENCE_STORES = {
-    "reference_stores.list_store:ListTokenStore": False,
-    "reference_stores.memory_store:InMemoryTokenStore": False,
-    "reference_stores.sqlite_store:tmp_path_store": True,
+    "tokenstore_conformance.reference_stores.list_store:ListTokenStore": False,
+    "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore": False,
+    "tokenstore_conformance.reference_stores.sqlite_store:tmp_path_store": True,
 }
 
 
@@ -160,7 +160,9 @@ def pytest_terminal_summary(terminalreporter):
 
 def test_the_flow_group_leaves_the_sdk_as_it_found_it(run_flow, pytester):
     pytester.makepyfile(sdk_state_probe=PROBE)
-    run = run_flow("reference_stores.sqlite_store:tmp_path_store", extra=("-p", "sdk_state_probe"))
+    run = run_flow(
+        "tokenstore_conformance.reference_stores.sqlite_store:tmp_path_store", extra=("-p", "sdk_state_probe")
+    )
     assert run.ret == 0, run
     assert "SDK STATE LEAKS: []" in run.stdout, run
 

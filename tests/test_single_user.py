@@ -53,7 +53,7 @@ ONE_USER = {
 }
 
 SINGLE_USER_SQLITE = """
-from reference_stores.sqlite_store import SQLiteTokenStore
+from tokenstore_conformance.reference_stores.sqlite_store import SQLiteTokenStore
 
 
 def make_store(tmp_path):

@@ -14,8 +14,8 @@ import time
 import pytest
 from sqlalchemy import create_engine
 
-from reference_stores.sqlalchemy_store import SQLAlchemyTokenStore
 from tokenstore_conformance.records import make_token
+from tokenstore_conformance.reference_stores.sqlalchemy_store import SQLAlchemyTokenStore
 
 ROUNDS = 5
 TIME_LIMIT = 60.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from reference_stores.sqlalchemy_store import URL_VARIABLE, table_for
 from tokenstore_conformance.harness.clauses import CLAUSES
+from tokenstore_conformance.reference_stores.sqlalchemy_store import URL_VARIABLE, table_for
 
 
 def _tables(url: str) -> set[str]:
@@ -23,7 +23,7 @@ def test_the_sqlalchemy_store_passes_every_clause(
 ):
     url = f"sqlite:///{tmp_path}/kit.db" if backend == "sqlite" else dbservers.url(backend)
     monkeypatch.setenv(URL_VARIABLE, url)
-    run = run_kit("--tokenstore=reference_stores.sqlalchemy_store:from_env")
+    run = run_kit("--tokenstore=tokenstore_conformance.reference_stores.sqlalchemy_store:from_env")
     assert run.ret == 0, run
     assert not run.failed_clauses(), run
     verdicts = run.verdicts()

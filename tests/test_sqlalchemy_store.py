@@ -17,8 +17,13 @@ import pytest
 from sqlalchemy import create_engine, func, inspect, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from reference_stores.sqlalchemy_store import URL_VARIABLE, SQLAlchemyTokenStore, from_env, table_for
 from tokenstore_conformance.records import FIELD_NAMES, make_token, record_of, records_of
+from tokenstore_conformance.reference_stores.sqlalchemy_store import (
+    URL_VARIABLE,
+    SQLAlchemyTokenStore,
+    from_env,
+    table_for,
+)
 from tokenstore_conformance.sdk import SDKException
 
 HOSTILE = 'O\'Brien "q" C:\\x\\ 100% a_b ; DROP TABLE t; -- \t\n Zoë 山田 ✓ 🚀 e\u0301 \x7f '

@@ -15,9 +15,9 @@ import time
 
 import pytest
 
-from reference_stores import sql
-from reference_stores.sqlite_store import SQLiteTokenStore
 from tokenstore_conformance.records import make_token, records_of
+from tokenstore_conformance.reference_stores import sql
+from tokenstore_conformance.reference_stores.sqlite_store import SQLiteTokenStore
 
 CHILD_TIMEOUT = 60  # seconds any child process may take; a hang fails the test, it does not stall it
 
@@ -56,7 +56,7 @@ def test_a_column_that_is_not_a_key_is_refused_even_under_python_O():
     with pytest.raises(ValueError, match="cannot be looked up by 'client_secret'"):
         sql.select_one(connection, "client_secret", "x")
     code = (
-        "import sqlite3; from reference_stores import sql\n"
+        "import sqlite3; from tokenstore_conformance.reference_stores import sql\n"
         "try: sql.select_one(sqlite3.connect(':memory:'), 'id = id --', 'x')\n"
         "except ValueError: print('refused')"
     )
@@ -149,7 +149,7 @@ def test_a_forked_child_opens_its_own_connection_and_its_saves_reach_the_parent(
 PROCESS_WORKER = textwrap.dedent(
     """
     import sys
-    from reference_stores.sqlite_store import SQLiteTokenStore
+    from tokenstore_conformance.reference_stores.sqlite_store import SQLiteTokenStore
     from tokenstore_conformance.records import make_token
 
     path, worker = sys.argv[1], int(sys.argv[2])
@@ -191,7 +191,7 @@ def test_processes_saving_at_once_lose_nothing_and_duplicate_nothing(tmp_path):
 CRASH_WORKER = textwrap.dedent(
     """
     import sys
-    from reference_stores.sqlite_store import SQLiteTokenStore
+    from tokenstore_conformance.reference_stores.sqlite_store import SQLiteTokenStore
     from tokenstore_conformance.records import make_token
 
     store = SQLiteTokenStore(sys.argv[1])

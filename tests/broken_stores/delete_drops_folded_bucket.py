@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
 
-from reference_stores.records import ID, lookup_key
+from tokenstore_conformance.reference_stores.records import ID, lookup_key
 from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"USER-NAME-EXACT"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SELECT, SQLiteStore
 
-from reference_stores.records import token_from_row
+from tokenstore_conformance.reference_stores.records import token_from_row
 
 EXPECTED_CLAUSES = {"CAPACITY"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
 
-from reference_stores.records import token_from_row
+from tokenstore_conformance.reference_stores.records import token_from_row
 
 EXPECTED_CLAUSES = {"DELETE-ONE", "DELETEALL-EMPTIES"}
 COLLATERAL = {"CAPACITY", "READ-AFTER-WRITE"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
 
-from reference_stores.records import user_name
+from tokenstore_conformance.reference_stores.records import user_name
 
 EXPECTED_CLAUSES = {"KEY-NONE"}
 COLLATERAL: set[str] = set()

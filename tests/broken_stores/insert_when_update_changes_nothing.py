@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import UPDATE, SQLiteStore
 
-from reference_stores.records import COLUMNS, ID, merged_row, row_from_token
+from tokenstore_conformance.reference_stores.records import COLUMNS, ID, merged_row, row_from_token
 from tokenstore_conformance.sdk import OAuthToken, SDKException
 
 EXPECTED_CLAUSES = {"SAVE-IDEMPOTENT"}

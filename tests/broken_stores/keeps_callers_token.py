@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from reference_stores.records import fill_token, lookup_key, new_id, row_from_token, token_from_row
+from tokenstore_conformance.reference_stores.records import (
+    fill_token,
+    lookup_key,
+    new_id,
+    row_from_token,
+    token_from_row,
+)
 from tokenstore_conformance.sdk import OAuthToken, TokenStore
 
 EXPECTED_CLAUSES = {"SAVE-COPY"}

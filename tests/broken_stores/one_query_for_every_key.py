@@ -6,7 +6,7 @@ import copy
 
 from correct_stores.sqlite_single_connection import SQLiteStore
 
-from reference_stores.records import lookup_key
+from tokenstore_conformance.reference_stores.records import lookup_key
 
 EXPECTED_CLAUSES = {"SAVE-USER-ONLY", "FIND-USER-ONLY"}
 COLLATERAL: set[str] = set()

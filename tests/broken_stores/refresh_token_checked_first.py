@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
 
-from reference_stores.records import lookup_key
+from tokenstore_conformance.reference_stores.records import lookup_key
 
 EXPECTED_CLAUSES = {"SAVE-PRECEDENCE", "FIND-PRECEDENCE"}
 COLLATERAL = {"FIND-USER-ONLY", "SAVE-USER-ONLY"}

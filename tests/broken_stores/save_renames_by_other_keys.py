@@ -6,7 +6,7 @@ import copy
 
 from correct_stores.dict_store import DictTokenStore
 
-from reference_stores.records import ID, lookup_key, merged_row, user_name
+from tokenstore_conformance.reference_stores.records import ID, lookup_key, merged_row, user_name
 from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"SAVE-USER-ONLY"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from correct_stores.single_slot import SingleSlotTokenStore
 
-from reference_stores.records import COLUMNS, ID, merged_row, new_id, row_from_token
+from tokenstore_conformance.reference_stores.records import COLUMNS, ID, merged_row, new_id, row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"SAVE-KEEP-STORED"}

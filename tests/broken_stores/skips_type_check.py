@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
 
-from reference_stores.records import ID, merged_row, row_from_token
+from tokenstore_conformance.reference_stores.records import ID, merged_row, row_from_token
 
 EXPECTED_CLAUSES = {"SAVE-IGNORE-NON-TOKEN"}
 COLLATERAL: set[str] = set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SELECT, SQLiteStore
 
-from reference_stores.records import lookup_key
+from tokenstore_conformance.reference_stores.records import lookup_key
 
 EXPECTED_CLAUSES = {"ROUNDTRIP-HOSTILE"}
 COLLATERAL = {"FIND-MISS-NONE"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
 
-from reference_stores.records import ID, row_from_token
+from tokenstore_conformance.reference_stores.records import ID, row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
 EXPECTED_CLAUSES = {"SAVE-KEEP-STORED"}

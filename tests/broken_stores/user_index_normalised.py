@@ -6,7 +6,7 @@ import unicodedata
 
 from correct_stores.dict_store import DictTokenStore
 
-from reference_stores.records import ID, lookup_key
+from tokenstore_conformance.reference_stores.records import ID, lookup_key
 
 EXPECTED_CLAUSES = {"USER-NAME-EXACT"}
 COLLATERAL: set[str] = set()

@@ -1,6 +1,6 @@
 """Tokens as a JSON list of rows in one file; subclasses choose how it is locked and written.
 
-The methods follow ``reference_stores.records`` (key order, merging, filling
+The methods follow ``tokenstore_conformance.reference_stores.records`` (key order, merging, filling
 tokens in place), so every store built on this class passes the single-threaded
 clauses; only ``_writing``, ``_reading`` and ``_store`` differ between them.
 """
@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from reference_stores.records import (
+from tokenstore_conformance.reference_stores.records import (
     COLUMNS,
     ID,
     Row,

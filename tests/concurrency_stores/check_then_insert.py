@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reference_stores.records import row_from_token
+from tokenstore_conformance.reference_stores.records import row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
 from ._sqlite import COLUMNS, SQLiteFileStore

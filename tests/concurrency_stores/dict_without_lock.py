@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
 
-from reference_stores.records import COLUMNS
+from tokenstore_conformance.reference_stores.records import COLUMNS
 
 EXPECTED_CLAUSES = {"CONC-THREADS-SAME-USER"}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reference_stores.records import fill_token, user_name
+from tokenstore_conformance.reference_stores.records import fill_token, user_name
 from tokenstore_conformance.sdk import OAuthToken
 
 from ._sqlite import SQLiteFileStore

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 
-from reference_stores.records import row_from_token
+from tokenstore_conformance.reference_stores.records import row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
 from ._sqlite import SQLiteFileStore

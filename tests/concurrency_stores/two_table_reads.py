@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 
-from reference_stores.records import ID, Row, merged_row, row_from_token, token_from_row
+from tokenstore_conformance.reference_stores.records import (
+    ID,
+    Row,
+    merged_row,
+    row_from_token,
+    token_from_row,
+)
 from tokenstore_conformance.sdk import OAuthToken
 
 from ._sqlite import KEY_COLUMNS, SQLiteFileStore

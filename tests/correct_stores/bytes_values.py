@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from reference_stores.records import COLUMNS, ID, fill_token, lookup_key, merged_row, new_id, row_from_token
+from tokenstore_conformance.reference_stores.records import (
+    COLUMNS,
+    ID,
+    fill_token,
+    lookup_key,
+    merged_row,
+    new_id,
+    row_from_token,
+)
 from tokenstore_conformance.sdk import OAuthToken, TokenStore
 
 Encoded = tuple  # a row with every value as bytes (or None), in records.COLUMNS order

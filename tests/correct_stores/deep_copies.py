@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from reference_stores.records import lookup_key
+from tokenstore_conformance.reference_stores.records import lookup_key
 from tokenstore_conformance.sdk import OAuthToken, TokenStore, UserSignature
 
 # Getter and setter names of the eight plain string fields besides id and user signature.

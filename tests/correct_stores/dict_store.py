@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reference_stores.records import (
+from tokenstore_conformance.reference_stores.records import (
     COLUMNS,
     ID,
     Row,

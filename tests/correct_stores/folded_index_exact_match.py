@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from reference_stores.records import ID, lookup_key
+from tokenstore_conformance.reference_stores.records import ID, lookup_key
 from tokenstore_conformance.sdk import OAuthToken
 
 from .dict_store import DictTokenStore

@@ -7,7 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from reference_stores.records import (
+from tokenstore_conformance.reference_stores.records import (
     COLUMNS,
     ID,
     Row,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reference_stores.records import token_from_row
+from tokenstore_conformance.reference_stores.records import token_from_row
 
 from .dict_store import DictTokenStore
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 
-from reference_stores.records import (
+from tokenstore_conformance.reference_stores.records import (
     COLUMNS,
     ID,
     Row,

@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 
-from reference_stores.records import (
+from tokenstore_conformance.reference_stores.records import (
     COLUMNS,
     ID,
     fill_token,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from reference_stores.records import (
+from tokenstore_conformance.reference_stores.records import (
     COLUMNS,
     ID,
     Row,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reference_stores.records import ID, Row, lookup_key
+from tokenstore_conformance.reference_stores.records import ID, Row, lookup_key
 from tokenstore_conformance.sdk import OAuthToken
 
 from .dict_store import DictTokenStore

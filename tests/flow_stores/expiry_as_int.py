@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reference_stores.list_store import ListTokenStore
-from reference_stores.records import COLUMNS, ID
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
+from tokenstore_conformance.reference_stores.records import COLUMNS, ID
 from tokenstore_conformance.sdk import OAuthToken
 
 EXPIRY = COLUMNS.index("expiry_time")

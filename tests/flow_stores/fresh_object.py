@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reference_stores.list_store import ListTokenStore
-from reference_stores.records import token_from_row
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
+from tokenstore_conformance.reference_stores.records import token_from_row
 from tokenstore_conformance.sdk import OAuthToken
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reference_stores.list_store import ListTokenStore
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 from tokenstore_conformance.sdk import SDKException
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reference_stores.list_store import ListTokenStore
-from reference_stores.sqlite_store import SQLiteTokenStore
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
+from tokenstore_conformance.reference_stores.sqlite_store import SQLiteTokenStore
 
 
 class Store(SQLiteTokenStore):

@@ -1,7 +1,7 @@
 """Mutation score of each reference store under the kit's contract suite, measured with mutmut 3.
 
 Run from the repository root (``tox -e mutation`` does). For each reference
-store, mutmut mutates ``reference_stores/`` and runs the whole contract suite
+store, mutmut mutates ``tokenstore_conformance/reference_stores/`` and runs the whole contract suite
 (``[tool.mutmut]`` in pyproject.toml) with ``TOKENSTORE`` naming that store
 alone; a store's score counts only the mutants in the modules it runs, so the
 list store is not credited for SQL it never executes.
@@ -22,11 +22,22 @@ from collections import Counter
 from pathlib import Path
 
 STORES = {
-    "list_store": ("reference_stores.list_store:ListTokenStore", ("records", "list_store")),
-    "memory_store": ("reference_stores.memory_store:InMemoryTokenStore", ("records", "sql", "memory_store")),
-    "sqlite_store": ("reference_stores.sqlite_store:tmp_path_store", ("records", "sql", "sqlite_store")),
+    "list_store": (
+        "tokenstore_conformance.reference_stores.list_store:ListTokenStore",
+        ("records", "list_store"),
+    ),
+    "memory_store": (
+        "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore",
+        ("records", "sql", "memory_store"),
+    ),
+    "sqlite_store": (
+        "tokenstore_conformance.reference_stores.sqlite_store:tmp_path_store",
+        ("records", "sql", "sqlite_store"),
+    ),
 }
-RESULT = re.compile(r"^\s*(?P<name>reference_stores\.(?P<module>\w+)\.\S+): (?P<status>.+)$")
+RESULT = re.compile(
+    r"^\s*(?P<name>(?:tokenstore_conformance\.)?reference_stores\.(?P<module>\w+)\.\S+): (?P<status>.+)$"
+)
 # A timeout is a detection too: the contract's calls did not return.
 KILLED = {"killed", "timeout"}
 
@@ -60,7 +71,7 @@ def score(name: str, spec: str, modules: tuple[str, ...]) -> tuple[Counter, list
 
 
 def main() -> int:
-    if not Path("pyproject.toml").is_file() or not Path("reference_stores").is_dir():
+    if not Path("pyproject.toml").is_file() or not Path("tokenstore_conformance/reference_stores").is_dir():
         print("run from the repository root", file=sys.stderr)
         return 2
     chosen = sys.argv[1:] or list(STORES)

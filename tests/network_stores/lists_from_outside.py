@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import urllib.request
 
-from reference_stores.memory_store import InMemoryTokenStore
+from tokenstore_conformance.reference_stores.memory_store import InMemoryTokenStore
 
 DIRECT = urllib.request.build_opener(
     urllib.request.ProxyHandler({})

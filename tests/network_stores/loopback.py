@@ -15,7 +15,7 @@ import tempfile
 import threading
 import urllib.request
 
-from reference_stores.memory_store import InMemoryTokenStore
+from tokenstore_conformance.reference_stores.memory_store import InMemoryTokenStore
 
 _servers: dict[int, tuple[int, str]] = {}  # pid -> (HTTP port, Unix socket path)
 _lock = threading.Lock()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import urllib.request
 
-from reference_stores.memory_store import InMemoryTokenStore
+from tokenstore_conformance.reference_stores.memory_store import InMemoryTokenStore
 
 OUTSIDE = "https://198.51.100.7/oauth/v2/token"  # TEST-NET-2: documentation only, never routed
 DIRECT = urllib.request.build_opener(

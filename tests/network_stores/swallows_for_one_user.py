@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import urllib.request
 
-from reference_stores.memory_store import InMemoryTokenStore
+from tokenstore_conformance.reference_stores.memory_store import InMemoryTokenStore
 
 log = logging.getLogger(__name__)
 DIRECT = urllib.request.build_opener(

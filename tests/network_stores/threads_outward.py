@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from reference_stores.memory_store import InMemoryTokenStore
+from tokenstore_conformance.reference_stores.memory_store import InMemoryTokenStore
 
 
 class Store(InMemoryTokenStore):

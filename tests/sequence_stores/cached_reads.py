@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reference_stores.records import row_from_token, token_from_row
-from reference_stores.sqlite_store import SQLiteTokenStore
+from tokenstore_conformance.reference_stores.records import row_from_token, token_from_row
+from tokenstore_conformance.reference_stores.sqlite_store import SQLiteTokenStore
 
 
 class CachedSQLiteTokenStore(SQLiteTokenStore):

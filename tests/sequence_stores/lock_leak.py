@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import threading
 
-from reference_stores.list_store import ListTokenStore
-from reference_stores.records import fill_token
+from tokenstore_conformance.reference_stores.list_store import ListTokenStore
+from tokenstore_conformance.reference_stores.records import fill_token
 from tokenstore_conformance.sdk import OAuthToken
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from reference_stores.memory_store import InMemoryTokenStore
-from reference_stores.records import COLUMNS, ID, merged_row, row_from_token
+from tokenstore_conformance.reference_stores.memory_store import InMemoryTokenStore
+from tokenstore_conformance.reference_stores.records import COLUMNS, ID, merged_row, row_from_token
 from tokenstore_conformance.sdk import OAuthToken, SDKException
 
 INSERT = f"INSERT OR REPLACE INTO oauthtoken ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"

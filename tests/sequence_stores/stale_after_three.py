@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sqlite3
 
-from reference_stores.memory_store import InMemoryTokenStore
-from reference_stores.records import ID, merged_row, new_id, row_from_token
-from reference_stores.sql import INSERT, SCHEMA
+from tokenstore_conformance.reference_stores.memory_store import InMemoryTokenStore
+from tokenstore_conformance.reference_stores.records import ID, merged_row, new_id, row_from_token
+from tokenstore_conformance.reference_stores.sql import INSERT, SCHEMA
 from tokenstore_conformance.sdk import OAuthToken, SDKException
 
 TABLE = SCHEMA[0].replace(

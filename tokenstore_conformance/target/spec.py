@@ -20,7 +20,7 @@ from pathlib import Path
 from ..sdk import TokenStore
 from .timeouts import StoreTimeout, call_with_timeout
 
-EXAMPLE = "reference_stores.sqlite_store:SQLiteTokenStore"
+EXAMPLE = "tokenstore_conformance.reference_stores.sqlite_store:SQLiteTokenStore"
 PERSISTENT_ATTRIBUTE = "tokenstore_persistent"
 SINGLE_USER_ATTRIBUTE = "tokenstore_single_user"
 CONCURRENCY_ATTRIBUTE = "tokenstore_concurrency"
