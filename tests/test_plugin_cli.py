@@ -296,12 +296,36 @@ def test_the_user_tests_and_the_contract_run_together(run_kit, pytester):
     assert run.verdicts()["SAVE-INSERT"] == "passed", run
 
 
-def test_every_store_given_is_run(run_kit):
-    specs = [LIST_STORE, "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore"]
-    run = run_kit(*(f"--tokenstore={s}" for s in specs), "-k", "insert")
+MEMORY_STORE = "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore"
+
+
+@pytest.mark.parametrize(
+    ("form", "shown"),
+    [
+        ("repeated", "--tokenstore"),
+        ("one value", "--tokenstore"),
+        ("environment", "TOKENSTORE"),
+        ("ini, one line", "ini tokenstore"),
+        ("ini, one per line", "ini tokenstore"),
+    ],
+)
+def test_every_documented_way_to_name_two_stores_runs_both(run_kit, pytester, monkeypatch, form, shown):
+    args = []
+    if form == "repeated":
+        args = [f"--tokenstore={LIST_STORE}", f"--tokenstore={MEMORY_STORE}"]
+    elif form == "one value":
+        args = ["--tokenstore", f"{LIST_STORE} {MEMORY_STORE}"]
+    elif form == "environment":
+        monkeypatch.setenv("TOKENSTORE", f"{LIST_STORE} {MEMORY_STORE}")
+    elif form == "ini, one line":
+        pytester.makeini(f"[pytest]\ntokenstore = {LIST_STORE} {MEMORY_STORE}\n")
+    else:
+        pytester.makeini(f"[pytest]\ntokenstore =\n    {LIST_STORE}\n    {MEMORY_STORE}\n")
+    run = run_kit(*args, "-k", "insert")
     assert run.ret == 0, run
-    assert run.verdicts(0)["SAVE-INSERT"] == "passed"
-    assert run.verdicts(1)["SAVE-INSERT"] == "passed"
+    assert f"tokenstore: {LIST_STORE}, {MEMORY_STORE} (from {shown})" in run.stdout, run
+    assert run.verdicts(0)["SAVE-INSERT"] == "passed", run
+    assert run.verdicts(1)["SAVE-INSERT"] == "passed", run
 
 
 def test_the_contract_runs_whatever_the_user_python_files_pattern(run_kit, pytester):

@@ -123,11 +123,13 @@ def test_a_process_killed_while_saving_leaves_every_returned_save_whole(concurre
 
 
 @clause("FLOW-CONCURRENT-REFRESH")
-def test_workers_refreshing_at_once_through_the_sdk_keep_every_users_token(concurrency, record_property):
+def test_workers_refreshing_at_once_through_the_sdk_keep_every_users_token(concurrency, request):
     target = concurrency.target("FLOW-CONCURRENT-REFRESH")
     with FakeZoho(token_lifetime=3600) as zoho:
         outcome = check_refresh(target, zoho)
     refreshes = outcome.figures.get("shared_user_refreshes")
-    record_property("shared_user_refreshes", refreshes)
+    # Straight into user_properties: the record_property fixture warns under junit_family=xunit2,
+    # and a project running with -W error would see this clause error on the kit's own warning.
+    request.node.user_properties.append(("shared_user_refreshes", refreshes))
     print(f"refresh requests for the shared user: {refreshes}")
     check(outcome)

@@ -40,7 +40,8 @@ def flag(dest: str) -> str:
 def requested_specs(config: pytest.Config) -> tuple[list[str], str]:
     """Store SPECs and where they came from, in order of precedence: command line, TOKENSTORE, ini."""
     if config.getoption(STORES):
-        return list(config.getoption(STORES)), flag(STORES)
+        # One value may list several stores, as the ini key and the environment do.
+        return [spec for value in config.getoption(STORES) for spec in shlex.split(value)], flag(STORES)
     if os.environ.get(STORES_ENV, "").strip():
         return shlex.split(os.environ[STORES_ENV]), STORES_ENV
     specs = list(config.getini(STORES))

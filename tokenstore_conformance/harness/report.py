@@ -214,9 +214,15 @@ class ClauseReport:
             _, ids = tested(item.user_properties)
             message = f"{', '.join(describe(cid) for cid in ids)}: {_first_line(exc)}"
             path, line, _ = item.reportinfo()
-            warnings.warn_explicit(
-                ShouldClauseWarning(message), ShouldClauseWarning, str(path), (line or 0) + 1
-            )
+            where = (ShouldClauseWarning, str(path), (line or 0) + 1)
+            try:
+                warnings.warn_explicit(ShouldClauseWarning(message), *where)
+            except ShouldClauseWarning:
+                # -W error or filterwarnings = error: whether a SHOULD clause fails the run is
+                # --tokenstore-strict's to say, so the warning is shown; an "ignore" filter still hides it.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("always", ShouldClauseWarning)
+                    warnings.warn_explicit(ShouldClauseWarning(message), *where)
             item.user_properties.append((WARNED_BY, message))
             return None
 
