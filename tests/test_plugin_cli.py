@@ -413,3 +413,22 @@ def test_a_should_clause_warns_unless_strict(run_kit, monkeypatch):
     from_env = run_kit(spec, "-k", "hands_back")
     assert from_env.ret == pytest.ExitCode.TESTS_FAILED, from_env
     assert "SHOULD clauses fail (from TOKENSTORE_STRICT)" in from_env.stdout, from_env
+
+
+NO_STORE = (
+    "tokenstore: no store named, so the TokenStore contract does not run; name one with "
+    "--tokenstore=MODULE:ATTR (or ini 'tokenstore', or env TOKENSTORE)"
+)
+
+
+def test_a_plain_run_without_a_store_says_how_to_name_one(run_kit, pytester):
+    run = run_kit()
+    assert run.ret == pytest.ExitCode.NO_TESTS_COLLECTED, run
+    assert run.stdout.count(NO_STORE) == 1, run
+    # The user's own tests run as they would without the kit, and the hint does not change the outcome.
+    pytester.makepyfile(test_mine="def test_mine():\n    assert True\n")
+    run = run_kit()
+    assert run.ret == pytest.ExitCode.OK, run
+    assert run.result.parseoutcomes() == {"passed": 1}, run
+    assert run.stdout.count(NO_STORE) == 1, run
+    assert NO_STORE not in run_kit(f"--tokenstore={LIST_STORE}", "-k", "SAVE-INSERT").stdout

@@ -136,3 +136,16 @@ def pytest_configure(config: pytest.Config) -> None:
     from .harness import session
 
     session.start(config, specs, source)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """With the kit installed but no store named, a plain ``pytest`` says how to name one.
+
+    A run with a store gets its header from the harness instead.
+    """
+    if requested_specs(config)[0]:
+        return []
+    return [
+        f"tokenstore: no store named, so the TokenStore contract does not run; name one with "
+        f"{flag(STORES)}=MODULE:ATTR (or ini '{STORES}', or env {STORES_ENV})"
+    ]
