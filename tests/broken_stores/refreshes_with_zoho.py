@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import time
 import urllib.parse
 import urllib.request
@@ -23,6 +24,9 @@ COLLATERAL: set[str] = set()
 
 ACCOUNTS_URL = "https://accounts.zoho.com/oauth/v2/token"
 log = logging.getLogger(__name__)
+# One TLS context for every refresh: building one loads the system certificates, which costs more
+# than the refused connection itself on every lookup of an expired token.
+TLS = ssl.create_default_context()
 
 
 class Store(SQLiteStore):
@@ -44,7 +48,7 @@ class Store(SQLiteStore):
                 "refresh_token": token.get_refresh_token(),
             }
         ).encode()
-        with urllib.request.urlopen(ACCOUNTS_URL, data=body, timeout=10) as response:
+        with urllib.request.urlopen(ACCOUNTS_URL, data=body, timeout=10, context=TLS) as response:
             answer = json.load(response)
         token.set_access_token(answer["access_token"])
         token.set_expires_in(str(int(time.time() * 1000) + int(answer["expires_in"]) * 1000))
