@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from reports import clause_verdicts, valid_report
 
-from tokenstore_conformance.harness.expect import ExpectError, read_expect
+from tokenstore_conformance.harness.expect import COMMENT_LIMIT, ExpectError, read_expect
 
 BYID_RAISES = "broken_stores.byid_raises_on_miss:Store"
 FIND_RAISES = "broken_stores.find_raises_on_miss:Store"
@@ -36,6 +36,11 @@ def test_written_failures_read_back_make_the_run_pass(run_kit, pytester):
     assert "BYID-MISS" in text.split("[", 1)[1]
     assert "# blocked by BYID-MISS" in text
     assert "# failed: find_token_by_id(" in text
+    comments = [line.split("#", 1)[1].strip() for line in text.splitlines() if "#" in line and line[0] != "#"]
+    # A reason stays one short line, whatever the store raised: the file is reviewed in diffs.
+    assert comments, text
+    assert all(len(c) <= COMMENT_LIMIT for c in comments), text
+    assert any(c.endswith("...") for c in comments), text
 
     second = run_kit(
         f"--tokenstore={BYID_RAISES}",

@@ -50,6 +50,9 @@ CONNECTION_STRING = "sqlite:///tokens.db"
 def yields_nothing():
     return
     yield
+
+def needs_a_url(url, tmp_path):
+    return ListTokenStore()
 """
 
 
@@ -73,6 +76,19 @@ def _one_line_error(run, *fragments: str) -> None:
             ["has no attribute 'NoSuchStore'"],
         ),
         ("badstores:NotAStore", ["is not a subclass of TokenStore"]),
+        (
+            "tokenstore_conformance.reference_stores.list_store:ListTokenStor",
+            ["has no attribute 'ListTokenStor'", "did you mean 'ListTokenStore'?"],
+        ),
+        ("badstores:nothing_like_this", ["it defines Exploding, Incomplete", "returns_a_string"]),
+        (
+            "tokenstore_conformance/reference_stores/list_store.py:ListTokenStore",
+            [
+                "is a file path",
+                "--tokenstore=tokenstore_conformance.reference_stores.list_store:ListTokenStore",
+            ],
+        ),
+        ("badstores:needs_a_url", ["needs_a_url() needs 'url'", "the kit passes only tmp_path"]),
         ("badstores:CONNECTION_STRING", ["is a str, neither a TokenStore subclass nor a factory"]),
         ("brokenimport:Store", ["importing 'brokenimport' raised ZeroDivisionError"]),
         ("needsdep:Store", ["importing 'needsdep' failed", "no_such_dependency"]),

@@ -51,6 +51,7 @@ def test_a_full_run_reports_every_clause_as_the_table_shows_it(run_kit, pytester
         "seed_drawn": False,
         "strict": False,
         "timeout": 10.0,
+        "budget": 1200.0,
         "allow_existing": False,
         "expect": None,
     }
@@ -98,6 +99,7 @@ def test_failed_and_blocked_clauses_name_their_cause_in_store_terms(run_kit, pyt
         "violated": [],
         "tests": [],
         "first_failure": None,
+        "not_applicable_because": None,
     }
     assert clauses["SAVE-INSERT"]["verdict"] == "passed"
     assert clauses["SAVE-INSERT"]["first_failure"] is None

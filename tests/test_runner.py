@@ -140,9 +140,9 @@ def test_a_store_that_fails_or_a_partial_run_is_not_certified(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["certify", LIST_STORE, BYID_RAISES], "certify takes exactly one SPEC, got 2"),
+        (["certify", LIST_STORE, BYID_RAISES], "certify takes exactly one SPEC (MODULE:ATTR), got 2"),
         (["certify", LIST_STORE, "--report", "x.json"], "put --report and --badge before SPEC"),
-        (["certify"], "certify takes exactly one SPEC, got 0"),
+        (["certify"], "certify takes exactly one SPEC (MODULE:ATTR), got 0"),
     ],
 )
 def test_certify_usage_errors(tmp_path, args, message):

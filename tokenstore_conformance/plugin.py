@@ -13,6 +13,8 @@ import pytest
 
 from .harness.options import (
     ALLOW_EXISTING,
+    BUDGET,
+    DEFAULT_BUDGET,
     DEFAULT_TIMEOUT,
     EXPECT,
     EXPECT_WRITE,
@@ -62,6 +64,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         metavar="SECONDS",
         help=f"time limit for one store call (default {DEFAULT_TIMEOUT:g}; 0 disables)",
+    )
+    group.addoption(
+        flag(BUDGET),
+        type=float,
+        dest=BUDGET,
+        default=None,
+        metavar="SECONDS",
+        help=f"time for the whole run (default {DEFAULT_BUDGET:g}; 0 disables): once spent, the run "
+        "stops after the test in progress, with the verdicts it has and the rest 'not judged'",
     )
     group.addoption(
         flag(PROFILE),

@@ -29,6 +29,7 @@ from .settings import Settings
 from .verdicts import BLOCKED, FAILING, UNEXPECTED_PASS
 
 SECTION = re.compile(r"^\[(?P<spec>[^\]]+)\]$")
+COMMENT_LIMIT = 80  # characters of the reason written beside a clause
 
 
 class ExpectError(Exception):
@@ -91,8 +92,14 @@ def render_expect(clause_report: ClauseReport) -> str:
             else:
                 entry = verdicts.outcomes[(clause.id, spec)]
                 why = f"{verdict}: {entry.first_failure}" if entry.first_failure else verdict
-            lines.append(f"{clause.id:<{width}}  # {' '.join(why.split())}")
+            lines.append(f"{clause.id:<{width}}  # {_short(why)}")
     return "\n".join(lines) + "\n"
+
+
+def _short(why: str) -> str:
+    """One line of at most COMMENT_LIMIT characters: the file is read in review diffs, not as a log."""
+    line = " ".join(why.split())
+    return line if len(line) <= COMMENT_LIMIT else line[: COMMENT_LIMIT - 3].rstrip() + "..."
 
 
 class KnownFailures:

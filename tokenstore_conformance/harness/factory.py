@@ -55,7 +55,7 @@ class StoreFactory:
     def build(self) -> TimedStore:
         """A fresh store; raises StoreBuildError with a one-line message if it cannot be built."""
         built = self.spec.build(self.tmp_path)
-        store = TimedStore(built.store, self.spec.timeout)
+        store = TimedStore(built.store, self.spec.timeout, self.spec.name)
         self._built.append((store, built))
         return store
 

@@ -22,7 +22,7 @@ from .clauses import CLAUSES, Clause, prerequisites
 from .options import REPORT, flag
 from .report import ClauseReport
 from .settings import Settings
-from .verdicts import BLOCKED, FAILED, NOT_BUILT, WARNED, Verdicts
+from .verdicts import BLOCKED, FAILED, NOT_APPLICABLE, NOT_BUILT, NOT_JUDGED, WARNED, Verdicts
 
 SCHEMA_VERSION = 2  # 2: clauses carry relies_on and violated
 SCHEMA_FILE = Path(__file__).with_name("report.schema.json")
@@ -32,6 +32,7 @@ CONFORMANT = "conformant"
 WITH_WARNINGS = "conformant-with-warnings"
 NONCONFORMANT = "nonconformant"
 STORE_NOT_BUILT = "not-built"
+INCOMPLETE = "incomplete"  # the run's time budget ended it before every clause was judged
 # Clause verdicts as the report spells them: the terminal's words, hyphenated.
 CLAUSE_VERDICTS = (
     "passed",
@@ -41,6 +42,7 @@ CLAUSE_VERDICTS = (
     "not-applicable",
     "expected-failure",
     "unexpected-pass",
+    "not-judged",
 )
 
 
@@ -60,6 +62,8 @@ def store_verdict(verdicts: Verdicts, spec: str, clause_ids: list[str]) -> str:
     seen = {verdicts.verdict(cid, spec) for cid in clause_ids}
     if seen & {FAILED, BLOCKED}:
         return NONCONFORMANT
+    if NOT_JUDGED in seen:
+        return INCOMPLETE
     return WITH_WARNINGS if WARNED in seen else CONFORMANT
 
 
@@ -74,6 +78,9 @@ def clause_entry(verdicts: Verdicts, clause: Clause, spec: str) -> dict[str, obj
         "violated": list(entry.violated),
         "tests": sorted(entry.tests),
         "first_failure": entry.first_failure or None,
+        "not_applicable_because": (entry.not_applicable_because or None)
+        if verdicts.verdict(clause.id, spec) == NOT_APPLICABLE
+        else None,
     }
 
 
@@ -130,6 +137,7 @@ def build_report(
             "seed_drawn": settings.drawn,
             "strict": settings.strict,
             "timeout": settings.timeout,
+            "budget": settings.budget,
             "allow_existing": settings.allow_existing,
             "expect": None if settings.expect is None else str(settings.expect),
         },

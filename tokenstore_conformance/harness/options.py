@@ -17,6 +17,7 @@ from ..lifecycle.profiles import DEFAULT_SEED, RANDOM
 STORES = "tokenstore"  # --tokenstore's dest, and the ini key
 STORES_ENV = "TOKENSTORE"
 TIMEOUT = "tokenstore_timeout"
+BUDGET = "tokenstore_budget"
 ALLOW_EXISTING = "tokenstore_allow_existing"
 PROFILE = "tokenstore_profile"
 SEED = "tokenstore_seed"
@@ -28,6 +29,7 @@ EXPECT_WRITE = "tokenstore_expect_write"
 WORKER_SEED = "tokenstore_seed"  # the controller's seed, in a pytest-xdist worker's workerinput
 
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_BUDGET = 1200.0  # 20 minutes: ends well inside a CI job's limit, far above a correct store's run
 
 _DRAWN_SEED = pytest.StashKey[int]()
 

@@ -11,6 +11,7 @@ from ..records import TokenRecord, explain_difference, record_of
 from ..records.preconditions import PreconditionFailed
 from ..sdk import OAuthToken
 from ..target import network
+from ..target.timeouts import hang_of
 from .clauses import CLAUSES, Clause
 from .junit import junit_properties
 from .settings import Settings
@@ -56,6 +57,13 @@ def _property(user_properties: list[tuple[str, object]], wanted: str) -> object:
 
 def _is_record_list(value: object) -> bool:
     return isinstance(value, list) and all(isinstance(item, TokenRecord) for item in value)
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    """Why a test did not apply, as ``pytest.skip`` said it (``Skipped: `` taken off)."""
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr or "")
+    return reason.removeprefix("Skipped: ")
 
 
 def _brief_token(value: object) -> str:
@@ -124,8 +132,11 @@ def _block(item: pytest.Item, report: pytest.TestReport, owners: tuple[str, ...]
     where = item.reportinfo()
     precondition = precondition_in(exc)
     named = " or ".join(owners)
+    hang = hang_of(exc)
     if precondition is not None and tuple(precondition.owners) == tuple(owners):
         reason = str(precondition)
+    elif hang is not None and hang.owners == tuple(owners):
+        reason = f"{hang.message} [{named}]"
     else:  # the store swallowed the refusal, then the test failed
         reason = f"{_property(report.user_properties, REFUSED)} [{named}]; then {_first_line(exc)}"
     report.longrepr = (str(where[0]), (where[1] or 0) + 1, f"blocked by {named}: {reason}")
@@ -238,7 +249,13 @@ class ClauseReport:
         if exc is None or not report.failed:
             return report
         precondition = precondition_in(exc)
-        owners = (refused,) if refused else (precondition.owners if precondition else ())
+        hang = hang_of(exc)
+        if refused:
+            owners: tuple[str, ...] = (refused,)
+        elif precondition or hang:
+            owners = precondition.owners if precondition else hang.owners
+        else:
+            owners = ()
         if owners and not set(owners) & set(ids):
             # Another clause's fault stopped the test: not this clause's failure.
             _block(item, report, owners, exc)
@@ -271,6 +288,7 @@ class ClauseReport:
             verdict = FAILED
         elif report.skipped:
             verdict = NOT_APPLICABLE
+            message = _skip_reason(report)
         elif report.when != "call":
             return
         else:

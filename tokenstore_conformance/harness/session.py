@@ -12,11 +12,14 @@ import pytest
 
 from ..target import network
 from ..target.spec import SpecError, StoreBuildError, StoreSpec, load_spec
+from ..target.timeouts import StoreTimeout, call_with_timeout
 from . import fixtures, report
+from .budget import RunBudget
 from .collection import add_contract
 from .expect import ExpectError, KnownFailures, read_expect
 from .json_report import JsonReport
 from .settings import SETTINGS_KEY, resolve, timeout_of
+from .slowest import SlowestTests
 
 
 def start(config: pytest.Config, specs: list[str], source: str) -> None:
@@ -52,8 +55,15 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
         raise pytest.UsageError(str(exc)) from None
     clause_report.verdicts.expected.update(expected)
     config.pluginmanager.register(clause_report, "tokenstore-report")
+    config.pluginmanager.register(RunBudget(settings.budget, clause_report.verdicts), "tokenstore-budget")
+    config.pluginmanager.register(SlowestTests(), "tokenstore-slowest")
     config.pluginmanager.register(KnownFailures(settings, clause_report), "tokenstore-expect")
     config.pluginmanager.register(JsonReport(settings, clause_report, capabilities), "tokenstore-json")
+
+
+def _held(spec: StoreSpec, store: object) -> list[object]:
+    """What the store holds, asked under the time limit every other store call has."""
+    return list(call_with_timeout(spec.timeout, store.get_tokens) or [])
 
 
 def check_empty(spec: StoreSpec, allow_existing: bool) -> dict[str, object]:
@@ -71,11 +81,17 @@ def check_empty(spec: StoreSpec, allow_existing: bool) -> dict[str, object]:
             declared = spec.declarations(built.store)
             # A generator, or None, is the boundary's to report in the tests; here only whether
             # the store holds anything matters.
-            tokens = [] if allow_existing else list(built.store.get_tokens() or [])
+            tokens = [] if allow_existing else _held(spec, built.store)
         finally:
             built.close()
     except StoreBuildError:
         raise
+    except StoreTimeout:
+        raise StoreBuildError(
+            f"get_tokens() did not return within {spec.timeout:g}s when the kit checked that the store "
+            "is empty before writing to it; check that it does not wait on a server or a lock "
+            "(or raise --tokenstore-timeout)"
+        ) from None
     except Exception as exc:
         refused = network.take_refusals()
         detail = f"{refused[0].message()} (NET-LOOPBACK)" if refused else str(exc)

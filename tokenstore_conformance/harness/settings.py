@@ -18,6 +18,8 @@ from ..lifecycle.profiles import DEFAULT_PROFILE, PROFILES, Profile
 from ..target.spec import StoreSpec
 from .options import (
     ALLOW_EXISTING,
+    BUDGET,
+    DEFAULT_BUDGET,
     DEFAULT_TIMEOUT,
     EXPECT,
     EXPECT_WRITE,
@@ -53,6 +55,8 @@ class Settings:
     report_from: str = DEFAULT
     expect: Path | None = None  # the known-failures file read
     expect_write: Path | None = None  # the known-failures file written at the end
+    budget: float = DEFAULT_BUDGET  # seconds for the whole run; 0: no budget
+    budget_from: str = DEFAULT
 
     @property
     def spec_names(self) -> list[str]:
@@ -66,10 +70,14 @@ class Settings:
             f"tokenstore lifecycle: profile {p.name} ({p.max_examples} sequences of up to {p.steps} "
             f"steps, shrinking for up to {p.shrink_seconds:g}s; from {self.profile_from}), "
             f"seed {self.seed} ({how}; from {self.seed_from})",
-            f"tokenstore timeout: {self.timeout:g}s per store call (from {self.timeout_from}); "
+            f"tokenstore timeout: {self.timeout:g}s per store call (from {self.timeout_from}), "
+            f"{self._budget()} (from {self.budget_from}); "
             f"SHOULD clauses {'fail' if self.strict else 'warn'} (from {self.strict_from})",
             *self._files(),
         ]
+
+    def _budget(self) -> str:
+        return f"{self.budget:g}s for the whole run" if self.budget > 0 else "no budget for the whole run"
 
     def _files(self) -> list[str]:
         shown = []
@@ -101,6 +109,7 @@ class Settings:
 
 def resolve(config: pytest.Config, specs: list[StoreSpec], specs_from: str) -> Settings:
     timeout = config.getoption(TIMEOUT)
+    budget = config.getoption(BUDGET)
     profile = config.getoption(PROFILE)
     seed, drawn = seed_of(config)
     return Settings(
@@ -118,6 +127,8 @@ def resolve(config: pytest.Config, specs: list[StoreSpec], specs_from: str) -> S
         **dict(zip(("report", "report_from"), report_of(config))),
         expect=_path_option(config, EXPECT),
         expect_write=_path_option(config, EXPECT_WRITE),
+        budget=DEFAULT_BUDGET if budget is None else budget,
+        budget_from=DEFAULT if budget is None else flag(BUDGET),
     )
 
 

@@ -12,13 +12,14 @@ from .verdicts import (
     FAILED,
     NOT_APPLICABLE,
     NOT_BUILT,
+    NOT_JUDGED,
     PASSED,
     UNEXPECTED_PASS,
     WARNED,
     Verdicts,
 )
 
-COUNTED = (PASSED, FAILED, BLOCKED, WARNED, EXPECTED_FAILURE, UNEXPECTED_PASS, NOT_APPLICABLE)
+COUNTED = (PASSED, FAILED, BLOCKED, WARNED, EXPECTED_FAILURE, UNEXPECTED_PASS, NOT_JUDGED, NOT_APPLICABLE)
 
 
 def write_table(tr, verdicts: Verdicts, clauses: list[Clause], specs: list[str]) -> None:
@@ -69,6 +70,21 @@ def _refused_line(tr, verdicts: Verdicts, spec: str) -> None:
         tr.write_line(f"  {network.CLAUSE}: {entry.first_failure}, first in {entry.first_failing_test}")
 
 
+def _not_applicable_lines(tr, verdicts: Verdicts, clauses: list[Clause], spec: str) -> None:
+    """Why each clause did not apply, one line per reason: what the store declares, and what to declare."""
+    by_reason: dict[str, list[str]] = {}
+    for clause in clauses:
+        entry = verdicts.outcomes.get((clause.id, spec))
+        reason = entry.not_applicable_because if entry is not None else ""
+        # A reason that names its clause ("CRASH-DURABLE applies to ...") is shared by the others.
+        shared = (reason or "its tests were skipped").replace(clause.id, "{clause}")
+        by_reason.setdefault(shared, []).append(clause.id)
+    for reason, ids in by_reason.items():
+        they = "it" if len(ids) == 1 else "they"
+        said = reason.replace("{clause} applies", f"{they} apply" if len(ids) > 1 else "it applies")
+        tr.write_line(f"  not applicable: {', '.join(ids)}: {said.replace('{clause}', they)}")
+
+
 def _footer(tr, verdicts: Verdicts, ran: list[Clause], spec: str) -> None:
     if spec in verdicts.not_built:
         tr.write_line(f"{spec}: not built: {verdicts.not_built[spec]}", bold=True, red=True)
@@ -77,11 +93,14 @@ def _footer(tr, verdicts: Verdicts, ran: list[Clause], spec: str) -> None:
     must = sum(c.level == "MUST" for c in tally[FAILED])
     counts = [f"{len(tally[PASSED])} clauses passed", f"{len(tally[FAILED])} failed ({must} MUST)"]
     counts += [
-        f"{len(tally[v])} {v}" for v in (BLOCKED, WARNED, EXPECTED_FAILURE, UNEXPECTED_PASS) if tally[v]
+        f"{len(tally[v])} {v}"
+        for v in (BLOCKED, WARNED, EXPECTED_FAILURE, UNEXPECTED_PASS, NOT_JUDGED)
+        if tally[v]
     ]
     counts.append(f"{len(tally[NOT_APPLICABLE])} {NOT_APPLICABLE}")
     bad = tally[FAILED] or tally[UNEXPECTED_PASS]
     tr.write_line(f"{spec}: {', '.join(counts)}", bold=True, red=bool(must or bad), green=not bad)
+    _not_applicable_lines(tr, verdicts, tally[NOT_APPLICABLE], spec)
     _refused_line(tr, verdicts, spec)
     roots = verdicts.roots(spec, [c.id for c in ran])
     unchecked = sorted(

@@ -20,11 +20,13 @@ FAILED, BLOCKED, WARNED, PASSED, NOT_APPLICABLE, NOT_BUILT = (
     "not applicable",
     "not built",
 )
+# A clause some of whose tests the run's time budget left unrun, and none of whose tests failed.
+NOT_JUDGED = "not judged"
 # With a known-failures file (--tokenstore-expect): a listed clause that failed, or that passed.
 EXPECTED_FAILURE, UNEXPECTED_PASS = "expected failure", "unexpected pass"
 FAILING = (FAILED, BLOCKED, WARNED)  # what a listed clause may do without failing the run
 # The first of these that any test of a clause had decides the clause's verdict.
-PRECEDENCE = (FAILED, BLOCKED, WARNED, PASSED, NOT_APPLICABLE)
+PRECEDENCE = (FAILED, BLOCKED, WARNED, NOT_JUDGED, PASSED, NOT_APPLICABLE)
 
 
 @dataclass
@@ -36,6 +38,7 @@ class ClauseOutcomes:
     violated: list[str] = field(default_factory=list)  # clauses a failing comparison named (lifecycle)
     first_failure: str = ""  # of the failing test first in node id order, so xdist's order changes nothing
     first_failing_test: str = ""
+    not_applicable_because: str = ""  # the skip reason of its first test that did not apply
 
     def verdict(self) -> str:
         seen = set(self.tests.values())
@@ -66,6 +69,8 @@ class Verdicts:
         if entry.tests.get(nodeid) in (FAILED, BLOCKED) and verdict in (PASSED, NOT_APPLICABLE):
             return  # a later phase (teardown) passing does not undo the call's failure
         entry.tests[nodeid] = verdict
+        if verdict == NOT_APPLICABLE and message and not entry.not_applicable_because:
+            entry.not_applicable_because = message
         if verdict in (FAILED, WARNED) and message:
             if not entry.first_failing_test or nodeid < entry.first_failing_test:
                 entry.first_failure, entry.first_failing_test = message, nodeid

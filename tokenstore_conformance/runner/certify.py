@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     specs, pytest_args, separated = split_words(args.words)
     if len(specs) != 1:
         args.parser.error(
-            f"certify takes exactly one SPEC, got {len(specs)}: certify MODULE:ATTR [-- PYTEST_ARGS]"
+            f"certify takes exactly one SPEC (MODULE:ATTR), got {len(specs)}; arguments for pytest go after --"
         )
     if not separated and any(word.split("=", 1)[0] in OWN_OPTIONS for word in pytest_args):
         args.parser.error("put --report and --badge before SPEC; arguments after SPEC go to pytest")
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def verdict_line(document: dict, store: dict) -> str:
-    """``conformant: 47/47 MUST (3 not applicable), 1/1 SHOULD, tokenstore-conformance 0.1.0, zohocrmsdk8-0 7.0.0``."""
+    """``conformant: 66/66 MUST (2 not applicable), 2/2 SHOULD, tokenstore-conformance 0.1.0, zohocrmsdk8-0 7.0.0``."""
     if store["verdict"] == "not-built":
         return f"not-built: {store['not_built']}"
     parts = []

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..sdk import TokenStore
+from .spec_hints import attribute_hint, dotted_module, parameters_the_kit_cannot_pass
 from .timeouts import StoreTimeout, call_with_timeout
 
 EXAMPLE = "tokenstore_conformance.reference_stores.sqlite_store:SQLiteTokenStore"
@@ -156,15 +157,22 @@ def load_spec(spec: str, timeout: float) -> StoreSpec:
     module_name, sep, attribute = spec.partition(":")
     if not sep or not module_name or not attribute:
         raise SpecError(f"--tokenstore {spec!r}: expected MODULE:ATTRIBUTE, for example {EXAMPLE}")
+    dotted = dotted_module(module_name)
+    if dotted is not None:
+        raise SpecError(
+            f"--tokenstore {spec!r}: {module_name!r} is a file path, and the kit imports a module; "
+            f"name it with dots: --tokenstore={dotted}:{attribute}"
+        )
     module = _import(spec, module_name)
     target: object = module
     for part in attribute.split("."):
+        holder = target
         try:
-            target = getattr(target, part)
+            target = getattr(holder, part)
         except AttributeError:
             raise SpecError(
                 f"--tokenstore {spec!r}: module {module_name!r} has no attribute {attribute!r}; "
-                "check the name after the colon"
+                f"{attribute_hint(holder, part)}"
             ) from None
     if inspect.isclass(target):
         if not issubclass(target, TokenStore):
@@ -176,6 +184,13 @@ def load_spec(spec: str, timeout: float) -> StoreSpec:
         raise SpecError(
             f"--tokenstore {spec!r}: {attribute} is a {type(target).__name__}, "
             "neither a TokenStore subclass nor a factory callable"
+        )
+    missing = parameters_the_kit_cannot_pass(target)
+    if missing:
+        raise SpecError(
+            f"--tokenstore {spec!r}: {attribute}() needs {', '.join(repr(m) for m in missing)}, and the kit "
+            "passes only tmp_path (a fresh directory per test); rename the parameter tmp_path, give it "
+            "a default, or point at a factory that takes no arguments"
         )
     return StoreSpec(spec, target, _wants_tmp_path(target), timeout)
 

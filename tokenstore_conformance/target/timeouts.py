@@ -6,6 +6,13 @@ time limit. SIGALRM interrupts the call in the thread that made it, so stores
 that keep thread-bound connections (sqlite3's default) keep working; where
 there is no SIGALRM (Windows, or a call from another thread) calls run
 without a limit.
+
+A timed-out call is a failure of the test that made it, never an outcome:
+``StoreTimeout`` is a ``BaseException``, so no ``except Exception`` of the
+kit, the SDK or the store turns it into a value two runs could agree on. A
+method that hung once is not called again: later calls fail at once, blocked
+by the clauses of the test where it hung, so a hanging store costs one time
+limit per method, not one per call.
 """
 
 from __future__ import annotations
@@ -13,20 +20,55 @@ from __future__ import annotations
 import signal
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from ..records.preconditions import PreconditionFailed
 from ..sdk import TokenStore
 from . import network
-from .boundary import call_line, checked_return, owned_exception
+from .boundary import OWNERS, call_line, checked_return, owned_exception
 
 T = TypeVar("T")
 
 _active = threading.local()
 
 
-class StoreTimeout(Exception):
-    """A store call exceeded ``--tokenstore-timeout``."""
+class StoreTimeout(BaseException):
+    """A store call exceeded ``--tokenstore-timeout``: the test fails, whatever catches ``Exception``."""
+
+
+@dataclass(frozen=True)
+class Hang:
+    """The first call of one store method that timed out; the clauses that own the method own the hang."""
+
+    message: str
+    owners: tuple[str, ...]
+
+
+_hangs: dict[tuple[str, str], Hang] = {}  # (SPEC, method) -> its first hang, in this process
+
+
+def hang_of(exc: BaseException) -> Hang | None:
+    """The hang a failure came from, also when the kit or the SDK wrapped the timeout in its own exception."""
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        hang = getattr(current, "tokenstore_hang", None)
+        if hang is not None:
+            return hang
+        pending += [current.__cause__, current.__context__, *getattr(current, "exceptions", ())]
+    return None
+
+
+class MethodHung(PreconditionFailed):
+    """A call not made because the same method of the same store hung earlier in the run."""
+
+    def __init__(self, hang: Hang, message: str) -> None:
+        super().__init__(hang.owners, message)
+        self.tokenstore_hang = hang
 
 
 def call_with_timeout(seconds: float, func: Callable[..., T], *args: object, **kwargs: object) -> T:
@@ -67,9 +109,10 @@ class TimedStore(TokenStore):
     is checked at the boundary (``boundary.py``) before the kit reads it.
     """
 
-    def __init__(self, store: TokenStore, seconds: float) -> None:
+    def __init__(self, store: TokenStore, seconds: float, name: str = "") -> None:
         self.wrapped = store
         self.seconds = seconds
+        self.name = name or repr(store)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.wrapped, name)
@@ -78,10 +121,18 @@ class TimedStore(TokenStore):
         return repr(self.wrapped)
 
     def _call(self, method: str, *args: object) -> object:
+        earlier = _hangs.get((self.name, method))
+        if earlier is not None:
+            raise MethodHung(
+                earlier,
+                f"{call_line(method, args)} was not made: {earlier.message.split(';')[0]} earlier "
+                "in this run, and the kit does not call a method that hung again",
+            )
         refused = network.refusal_count()
         try:
             result = call_with_timeout(self.seconds, getattr(self.wrapped, method), *args)
-        except StoreTimeout:
+        except StoreTimeout as exc:
+            exc.tokenstore_hang = _hangs.setdefault((self.name, method), Hang(str(exc), OWNERS[method]))
             raise
         except Exception as exc:
             if network.refusal_count() > refused:
