@@ -67,7 +67,8 @@ class DBServers:
         # cannot enter pytest's private base directory; and Unix socket paths must stay short.
         directory = Path(tempfile.mkdtemp(prefix="dbservers-"))
         try:
-            env = read_env(run_script("start", str(directory), *BACKENDS))
+            run_script("start", str(directory), *BACKENDS)
+            env = read_env((directory / "env").read_text())
         except ServerFailure:
             cls(urls={}, directory=directory).stop()
             raise

@@ -59,6 +59,11 @@ def servers_dir() -> Iterator[Path]:
 
 def test_start_writes_the_env_file_and_every_server_answers(servers_dir):
     env = read_env((servers_dir / "env").read_text())
+    # What start printed names the file, and no password: CI logs are read by many.
+    said = run_script("start", str(servers_dir))
+    assert f". {servers_dir}/env" in said
+    password = (servers_dir / "password").read_text().strip()
+    assert password not in said
     assert env["TOKENSTORE_DBSERVERS_DIR"] == str(servers_dir)
     assert _scalar(env["TOKENSTORE_POSTGRES_URL"], "SELECT current_database()") == "tokenstore"
     assert _scalar(env["TOKENSTORE_MARIADB_URL"], "SELECT DATABASE()") == "tokenstore"

@@ -9,6 +9,7 @@ import pytest
 from ..records.preconditions import PreconditionFailed
 from ..sdk import TokenStore
 from ..target.cleanup import empty_store
+from ..target.redaction import remember_fields
 from ..target.spec import BuiltStore, StoreBuildError, StoreSpec
 from ..target.timeouts import TimedStore
 
@@ -55,6 +56,7 @@ class StoreFactory:
     def build(self) -> TimedStore:
         """A fresh store; raises StoreBuildError with a one-line message if it cannot be built."""
         built = self.spec.build(self.tmp_path)
+        remember_fields(built.store)
         store = TimedStore(built.store, self.spec.timeout, self.spec.name)
         self._built.append((store, built))
         return store

@@ -11,6 +11,7 @@ from ..records import TokenRecord, explain_difference, record_of
 from ..records.preconditions import PreconditionFailed
 from ..sdk import OAuthToken
 from ..target import network
+from ..target.redaction import redact_report
 from ..target.timeouts import hang_of
 from .clauses import CLAUSES, Clause
 from .junit import junit_properties
@@ -241,13 +242,18 @@ class ClauseReport:
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
         report = yield
         entry = tested(item.user_properties)
-        if entry is None:
-            return report
-        spec, ids = entry
+        if entry is not None:
+            self._judge(item, call, report, *entry)
+            redact_report(report)  # last: what the store raised may quote a URL with its password
+        return report
+
+    def _judge(
+        self, item: pytest.Item, call: pytest.CallInfo, report: pytest.TestReport, spec: str, ids: list[str]
+    ) -> None:
         exc = call.excinfo.value if call.excinfo is not None else None
         refused = _note_refusals(report, exc)
         if exc is None or not report.failed:
-            return report
+            return
         precondition = precondition_in(exc)
         hang = hang_of(exc)
         if refused:
@@ -261,7 +267,6 @@ class ClauseReport:
             _block(item, report, owners, exc)
         else:
             _explain_failure(item, report, spec, ids, exc)
-        return report
 
     def pytest_assertrepr_compare(self, op: str, left: object, right: object) -> list[str] | None:
         if op == "==" and _is_record_list(left) and _is_record_list(right):

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ..target import network
+from ..target.redaction import redact, remember_fields
 from ..target.spec import SpecError, StoreBuildError, StoreSpec, load_spec
 from ..target.timeouts import StoreTimeout, call_with_timeout
 from . import fixtures, report
@@ -19,6 +20,7 @@ from .collection import add_contract
 from .expect import ExpectError, KnownFailures, read_expect
 from .json_report import JsonReport
 from .settings import SETTINGS_KEY, resolve, timeout_of
+from .shared_storage import refuse_shared, under_xdist
 from .slowest import SlowestTests
 
 
@@ -33,7 +35,7 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
     try:
         loaded = [load_spec(spec, timeout) for spec in dict.fromkeys(specs)]
     except SpecError as exc:
-        raise pytest.UsageError(str(exc)) from None
+        raise pytest.UsageError(redact(str(exc))) from None
     settings = resolve(config, loaded, source)
     not_built: dict[str, str] = {}
     capabilities: dict[str, dict[str, object]] = {}
@@ -43,8 +45,12 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
                 warnings.filterwarnings("ignore", message=network.LIBRARY_WARNING)
                 capabilities[spec.name] = check_empty(spec, settings.allow_existing)
         except StoreBuildError as exc:
-            not_built[spec.name] = str(exc)
+            not_built[spec.name] = redact(str(exc))
     settings = replace(settings, specs=tuple(spec for spec in loaded if spec.name not in not_built))
+    if under_xdist(config):
+        with network.loopback_only():
+            for spec in settings.specs:
+                refuse_shared(spec)
     config.stash[SETTINGS_KEY] = settings
     add_contract(config)
     config.pluginmanager.register(fixtures, "tokenstore-fixtures")
@@ -52,7 +58,7 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
     try:
         expected = read_expect(settings.expect, clause_report.specs) if settings.expect else {}
     except ExpectError as exc:
-        raise pytest.UsageError(str(exc)) from None
+        raise pytest.UsageError(redact(str(exc))) from None
     clause_report.verdicts.expected.update(expected)
     config.pluginmanager.register(clause_report, "tokenstore-report")
     config.pluginmanager.register(RunBudget(settings.budget, clause_report.verdicts), "tokenstore-budget")
@@ -77,6 +83,7 @@ def check_empty(spec: StoreSpec, allow_existing: bool) -> dict[str, object]:
     scratch = Path(tempfile.mkdtemp(prefix="tokenstore-guard-"))
     try:
         built = spec.build(lambda: scratch)
+        remember_fields(built.store)
         try:
             declared = spec.declarations(built.store)
             # A generator, or None, is the boundary's to report in the tests; here only whether
@@ -94,7 +101,7 @@ def check_empty(spec: StoreSpec, allow_existing: bool) -> dict[str, object]:
         ) from None
     except Exception as exc:
         refused = network.take_refusals()
-        detail = f"{refused[0].message()} (NET-LOOPBACK)" if refused else str(exc)
+        detail = f"{refused[0].message()} (NET-LOOPBACK)" if refused else redact(str(exc))
         raise pytest.UsageError(
             f"--tokenstore {spec.name!r}: get_tokens() raised {type(exc).__name__}: {detail}, so the "
             "kit cannot check that the store is empty before writing to it; fix get_tokens, or "
