@@ -119,3 +119,18 @@ def test_the_header_names_the_budget_and_zero_turns_it_off(run_kit, pytester):
     off = run_kit(spec, "--tokenstore-budget=0", "--collect-only")
     assert "no budget for the whole run (from --tokenstore-budget)" in off.stdout, off
     assert "slowest contract tests" not in default.stdout + off.stdout
+
+
+def test_a_store_too_slow_to_measure_is_not_applicable_for_scale_never_failed(run_kit, pytester):
+    pytester.makepyfile(hangs=HANGING_STORES)
+    run = run_kit(
+        "--tokenstore=hangs:SlowSaves",
+        "-k",
+        "test_lookups_and_updates_cost",
+        "--tokenstore-expect-write=expect.txt",
+        timeout=120,
+    )
+    assert run.ret == 0, run
+    assert run.verdicts()["SCALE"] == "not applicable", run
+    assert "not applicable: SCALE: not measured: saves take" in run.stdout, run
+    assert "SCALE" not in (pytester.path / "expect.txt").read_text()
