@@ -102,11 +102,15 @@ def test_certify_a_conformant_store(tmp_path):
         f"--tokenstore-seed={options['seed']} (drawn at random: pass it to rerun the same sequences)",
         "report: tokenstore-report.json",
         "badge: tokenstore-badge.svg",
-        "![TokenStore contract: conformant](tokenstore-badge.svg)",
+        f"![TokenStore contract {__version__}: conformant {verdict[1]}/{verdict[1]} MUST](tokenstore-badge.svg)",
     ]
     assert f"seed {options['seed']} (drawn at random" in done.stdout  # the header said it first
     badge = ET.parse(tmp_path / "tokenstore-badge.svg").getroot()
-    assert [t.text for t in badge.iter(f"{SVG}text")] == ["TokenStore contract", "conformant"]
+    # The badge says which contract and how much of it, not only a colour.
+    assert [t.text for t in badge.iter(f"{SVG}text")] == [
+        f"TokenStore contract {__version__}",
+        f"conformant {verdict[1]}/{verdict[1]} MUST",
+    ]
     assert COLOURS["conformant"] in [r.get("fill") for r in badge.iter(f"{SVG}rect")]
 
 
@@ -133,7 +137,7 @@ def test_a_store_that_fails_or_a_partial_run_is_not_certified(tmp_path):
         for line in lines
     )
     assert f"not certified: {len(store['unchecked'])} clause(s) not checked: SAVE-INSERT," in done.stdout
-    assert lines[-1] == "![TokenStore contract: nonconformant](badge.svg)"
+    assert lines[-1] == f"![TokenStore contract {__version__}: nonconformant 1/{MUST} MUST](badge.svg)"
     assert COLOURS["nonconformant"] in (tmp_path / "badge.svg").read_text()
 
 

@@ -20,9 +20,9 @@ CHAR_WIDTH = 7
 PADDING = 10
 
 
-def badge_svg(verdict: str, label: str = LABEL) -> str:
-    """The SVG text of a badge that reads ``label | verdict`` (hyphens shown as spaces)."""
-    message = verdict.replace("-", " ")
+def badge_svg(verdict: str, label: str = LABEL, message: str | None = None) -> str:
+    """The SVG text of a badge that reads ``label | message`` (the verdict, hyphens shown as spaces)."""
+    message = message or verdict.replace("-", " ")
     colour = COLOURS.get(verdict, COLOURS["not-built"])
     left = len(label) * CHAR_WIDTH + PADDING
     right = len(message) * CHAR_WIDTH + PADDING
@@ -48,6 +48,6 @@ def badge_svg(verdict: str, label: str = LABEL) -> str:
 """
 
 
-def badge_markdown(verdict: str, path: str, label: str = LABEL) -> str:
+def badge_markdown(verdict: str, path: str, label: str = LABEL, message: str | None = None) -> str:
     """The Markdown line that shows the badge from where it was written."""
-    return f"![{label}: {verdict.replace('-', ' ')}]({path})"
+    return f"![{label}: {message or verdict.replace('-', ' ')}]({path})"

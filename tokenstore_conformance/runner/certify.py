@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..harness.options import PROFILE, REPORT, SEED, STRICT, flag
 from ..lifecycle.profiles import PROFILES, RANDOM
-from .badge import badge_markdown, badge_svg
+from .badge import LABEL, badge_markdown, badge_svg
 from .pytest_run import add_words, run_pytest, split_words
 
 DEFAULT_REPORT = "tokenstore-report.json"
@@ -59,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
         return code  # pytest stopped before the run (a usage error): it said why
     document = json.loads(report.read_text(encoding="utf-8"))
     store = document["stores"][0]
-    Path(args.badge).write_text(badge_svg(store["verdict"]), encoding="utf-8")
+    label, message = badge_words(document, store)
+    Path(args.badge).write_text(badge_svg(store["verdict"], label, message), encoding="utf-8")
     options = document["options"]
     print(f"{flag(SEED)}={options['seed']} (drawn at random: pass it to rerun the same sequences)")
     print(verdict_line(document, store))
@@ -70,8 +71,23 @@ def run(args: argparse.Namespace) -> int:
         code = code or 1
     print(f"report: {args.report}")
     print(f"badge: {args.badge}")
-    print(badge_markdown(store["verdict"], args.badge))
+    print(badge_markdown(store["verdict"], args.badge, label, message))
     return code
+
+
+def badge_words(document: dict, store: dict) -> tuple[str, str]:
+    """What the badge certifies: the kit's version of the contract, and the MUST clauses passed.
+
+    ``TokenStore contract 0.1.0 | conformant 66/66 MUST``: a reader of a README sees which contract
+    and how much of it, not only a colour.
+    """
+    label = f"{LABEL} {document['kit']['version']}"
+    if store["verdict"] == "not-built":
+        return label, "not built"
+    must = store["levels"]["MUST"]
+    applicable = must["total"] - must["not-applicable"]
+    passed = must["passed"] + must["unexpected-pass"]
+    return label, f"{store['verdict'].replace('-', ' ')} {passed}/{applicable} MUST"
 
 
 def verdict_line(document: dict, store: dict) -> str:
