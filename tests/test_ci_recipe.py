@@ -20,6 +20,8 @@ import pytest
 from conftest import TESTS_DIR
 from reports import clause_verdicts, valid_report
 
+from tokenstore_conformance import __version__
+
 DOC = TESTS_DIR.parent / "docs" / "ci.md"
 INSTALL = "python -m pip install . tokenstore-conformance"
 # The clauses the quick scenarios check (through PYTEST_ADDOPTS, so the commands stay the doc's).
@@ -146,7 +148,10 @@ def test_the_certify_job_certifies_a_store_that_passes(repo):
     _store(repo, FIXED)
     done = in_repository(repo, certify, narrow=False)
     assert done.returncode == 0, done.stdout[-3000:]
-    assert done.stdout.splitlines()[-1] == "![TokenStore contract: conformant](tokenstore-badge.svg)"
+    assert re.fullmatch(
+        rf"!\[TokenStore contract {re.escape(__version__)}: conformant (\d+)/\1 MUST\]\(tokenstore-badge.svg\)",
+        done.stdout.splitlines()[-1],
+    ), done.stdout[-3000:]
     report = json.loads((repo / "tokenstore-report.json").read_text())
     assert report["stores"][0]["verdict"] == "conformant"
     assert (repo / "tokenstore-badge.svg").read_text().startswith("<svg")
