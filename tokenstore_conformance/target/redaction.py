@@ -25,7 +25,7 @@ _SECRET_NAME = re.compile(
     r"PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE|CREDENTIAL|_URL$|_DSN$", re.IGNORECASE
 )
 _SECRET_FIELD = re.compile(r"PASSWORD|PASSWD|SECRET|API_?KEY|CREDENTIAL", re.IGNORECASE)
-SHORTEST_SECRET = 4  # shorter values ("1", "yes") would mask ordinary words
+SHORTEST_SECRET = 6  # shorter values ("1", "true") would mask ordinary words
 _fields: set[str] = set()  # secrets read from the fields of stores built in this process
 
 
