@@ -10,9 +10,10 @@ without a limit.
 A timed-out call is a failure of the test that made it, never an outcome:
 ``StoreTimeout`` is a ``BaseException``, so no ``except Exception`` of the
 kit, the SDK or the store turns it into a value two runs could agree on. A
-method that hung once is not called again: later calls fail at once, blocked
-by the clauses of the test where it hung, so a hanging store costs one time
-limit per method, not one per call.
+timed-out call is owned by the clauses that own its method (as a call that
+raised is, ``boundary.OWNERS``), and a method that hung once is not called
+again: later calls fail at once, blocked by those clauses, so a hanging store
+costs one time limit per method, not one per call.
 """
 
 from __future__ import annotations
