@@ -8,7 +8,7 @@ import pytest
 
 from .. import __version__
 from ..records import TokenRecord, explain_difference, record_of
-from ..records.preconditions import PreconditionFailed
+from ..records.preconditions import PreconditionFailed, first_in_chain
 from ..sdk import OAuthToken
 from ..target import network
 from ..target.redaction import redact_report
@@ -86,16 +86,7 @@ def violated_clauses(exc: BaseException) -> list[str]:
 
 def precondition_in(exc: BaseException) -> PreconditionFailed | None:
     """The precondition that stopped a test, also when the SDK wrapped it or Hypothesis grouped it."""
-    pending, seen = [exc], set()
-    while pending:
-        current = pending.pop(0)
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, PreconditionFailed):
-            return current
-        pending += [current.__cause__, current.__context__, *getattr(current, "exceptions", ())]
-    return None
+    return first_in_chain(exc, lambda current: current if isinstance(current, PreconditionFailed) else None)
 
 
 def declarations_line(spec: str, declared: dict[str, object]) -> str:

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import TypeVar, Union
 
 T = TypeVar("T")
+Found = TypeVar("Found")
 Owners = Union[str, tuple[str, ...]]
 
 
@@ -29,6 +30,27 @@ class PreconditionFailed(AssertionError):
         self.owners: tuple[str, ...] = (owners,) if isinstance(owners, str) else tuple(owners)
         self.message = message
         super().__init__(f"{message} [{' or '.join(self.owners)}]")
+
+
+def first_in_chain(exc: BaseException, pick: Callable[[BaseException], Found | None]) -> Found | None:
+    """The first ``pick(e)`` that is not None, over ``exc``, its causes, contexts and grouped exceptions.
+
+    The SDK wraps a store's exception in its own, and Hypothesis groups the
+    failures it found, so what a test raised is rarely the fault itself: the
+    kit looks through every layer, outermost first, and each layer once.
+    """
+    pending: list[BaseException | None] = [exc]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        found = pick(current)
+        if found is not None:
+            return found
+        pending += [current.__cause__, current.__context__, *getattr(current, "exceptions", ())]
+    return None
 
 
 def requires(owners: Owners, holds: bool, message: str) -> None:

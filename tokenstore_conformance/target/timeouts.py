@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from ..records.preconditions import PreconditionFailed
+from ..records.preconditions import PreconditionFailed, first_in_chain
 from ..sdk import TokenStore
 from . import network
 from .boundary import OWNERS, call_line, checked_return, owned_exception
@@ -51,17 +51,7 @@ _hangs: dict[tuple[str, str], Hang] = {}  # (SPEC, method) -> its first hang, in
 
 def hang_of(exc: BaseException) -> Hang | None:
     """The hang a failure came from, also when the kit or the SDK wrapped the timeout in its own exception."""
-    pending, seen = [exc], set()
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        hang = getattr(current, "tokenstore_hang", None)
-        if hang is not None:
-            return hang
-        pending += [current.__cause__, current.__context__, *getattr(current, "exceptions", ())]
-    return None
+    return first_in_chain(exc, lambda current: getattr(current, "tokenstore_hang", None))
 
 
 class MethodHung(PreconditionFailed):
