@@ -12,6 +12,7 @@ keeps in its fields, wherever it appears.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from urllib.parse import unquote
@@ -39,10 +40,20 @@ def remember_fields(store: object) -> None:
             _fields.add(value)
 
 
-def _secrets() -> list[str]:
-    """The values to mask anywhere: secret-named variables, and the passwords inside URL variables."""
-    found: set[str] = set(_fields)
-    for name, value in os.environ.items():
+def _secrets() -> tuple[str, ...]:
+    """The values to mask anywhere: the environment's secrets, and those of the stores built so far."""
+    return _longest_first(_environment_secrets(tuple(os.environ.items())), frozenset(_fields))
+
+
+@functools.lru_cache(maxsize=1)
+def _environment_secrets(environment: tuple[tuple[str, str], ...]) -> frozenset[str]:
+    """Secret-named variables, and the passwords inside URL variables: worked out once per environment.
+
+    ``redact`` runs on three reports of every test; the environment rarely
+    changes during a run, so it is read, not parsed, on each call.
+    """
+    found: set[str] = set()
+    for name, value in environment:
         # The kit's own variables (TOKENSTORE names the stores) are secret only by the rest of the name.
         if not value or not _SECRET_NAME.search(name.upper().removeprefix("TOKENSTORE")):
             continue
@@ -52,7 +63,14 @@ def _secrets() -> list[str]:
             found.update(unquote(p) for p in passwords)
         elif not name.upper().endswith(("_URL", "_DSN")):
             found.add(value)
-    return sorted((s for s in found if len(s) >= SHORTEST_SECRET), key=len, reverse=True)
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=1)
+def _longest_first(environment: frozenset[str], fields: frozenset[str]) -> tuple[str, ...]:
+    """Longest first, so a secret that contains a shorter one is masked whole."""
+    found = environment | fields
+    return tuple(sorted((s for s in found if len(s) >= SHORTEST_SECRET), key=len, reverse=True))
 
 
 def redact_report(report: object) -> None:
