@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
 def badge_words(document: dict, store: dict) -> tuple[str, str]:
     """What the badge certifies: the kit's version of the contract, and the MUST clauses passed.
 
-    ``TokenStore contract 0.1.0 | conformant 66/66 MUST``: a reader of a README sees which contract
+    ``TokenStore contract 0.1.0.dev0 | conformant 66/66 MUST``: a reader of a README sees which contract
     and how much of it, not only a colour.
     """
     label = f"{LABEL} {document['kit']['version']}"
@@ -91,7 +91,7 @@ def badge_words(document: dict, store: dict) -> tuple[str, str]:
 
 
 def verdict_line(document: dict, store: dict) -> str:
-    """``conformant: 66/66 MUST (2 not applicable), 2/2 SHOULD, tokenstore-conformance 0.1.0, zohocrmsdk8-0 7.0.0``."""
+    """``conformant: 66/66 MUST (2 not applicable), 2/2 SHOULD, tokenstore-conformance 0.1.0.dev0, zohocrmsdk8-0 7.0.0``."""
     if store["verdict"] == "not-built":
         return f"not-built: {store['not_built']}"
     parts = []
