@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import struct
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import bench_stores
 import pytest
 
 from tokenstore_conformance import __version__
 from tokenstore_conformance.bench.measure import OPS
+from tokenstore_conformance.bench.report import Row, format_table
 from tokenstore_conformance.bench.scale import OutOfTime, measure_scale
 from tokenstore_conformance.cli import main
 from tokenstore_conformance.reference_stores.list_store import ListTokenStore
@@ -186,3 +189,126 @@ class _SavesSlowDownAsItGrows(ListTokenStore):
 def test_scale_stops_when_its_budget_is_spent():
     with pytest.raises(OutOfTime, match=r"out of time while filling a store to \d+ tokens, at \d+ tokens"):
         measure_scale(_SavesSlowDownAsItGrows, small=100, large=400, budget_seconds=1.0)
+
+
+def test_a_slow_fill_shows_progress_in_a_log_while_it_fills(capsys):
+    # 300 saves of 5 ms: about 1.5 s of fill, the slow part, on a stream that is not a terminal.
+    assert main(["bench", "bench_stores:SlowSaves", "--sizes", "300", "--repeat", "1", "--batch", "5"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    filling = [
+        line
+        for line in err
+        if re.fullmatch(r"bench: SlowSaves N=300 filling: \d+ of 300 saved, [\d.]+s", line)
+    ]
+    assert len(filling) >= 2, err
+    counts = [int(line.split("filling: ")[1].split(" of")[0]) for line in filling]
+    assert counts == sorted(counts)
+    assert 0 < counts[0] < 300
+    assert err[-1].startswith("bench: SlowSaves N=300 done in ")
+
+
+def test_the_size_budget_stops_a_size_and_the_larger_ones_and_says_why(capsys, tmp_path):
+    argv = ["bench", "bench_stores:SlowPast30", "--sizes", "20,200,2000", "--repeat", "1", "--batch", "5"]
+    argv += ["--size-budget", "0.5", "--json", str(tmp_path / "r.json"), "--csv", str(tmp_path / "r.csv")]
+    started = time.monotonic()
+    assert main(argv) == 0  # a slow store is not a failing one
+    assert time.monotonic() - started < 10
+    captured = capsys.readouterr()
+    out = captured.out
+
+    assert "N = 20 (p50 / p99, " in out
+    stopped = re.search(r"^SlowPast30: not measured: filled (\d+) of 200 in ([\d.]+) s$", out, re.M)
+    assert stopped, out
+    assert 30 <= int(stopped[1]) < 200
+    assert 0.5 <= float(stopped[2]) < 5
+    assert "SlowPast30: not measured: the size budget (0.5 s) ran out at N=200" in out
+    assert "bench: SlowPast30 N=200 not measured: filled " in captured.err
+
+    document = json.loads((tmp_path / "r.json").read_text())
+    assert document["settings"]["size_budget_s"] == 0.5
+    assert document["interrupted"] is False
+    assert {r["size"] for r in document["results"]} == {20}
+    gaps = {g["size"]: g for g in document["not_measured"]}
+    assert sorted(gaps) == [200, 2000]
+    assert (gaps[200]["cause"], gaps[200]["filled"]) == ("size_budget", int(stopped[1]))
+    assert gaps[200]["detail"] == f"filled {stopped[1]} of 200 in {stopped[2]} s"
+    assert gaps[200]["seconds"] >= 0.5
+    assert gaps[2000]["cause"] == "after_size_budget"
+    with (tmp_path / "r.csv").open(newline="") as handle:
+        assert {row["size"] for row in csv.DictReader(handle)} == {"20"}
+
+
+def test_a_bad_size_budget_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["bench", LIST, "--size-budget", "soon"])
+    assert stopped.value.code == 2
+    assert "--size-budget: 'soon': give a number of seconds" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("factory", "where"),
+    [
+        ("ctrl_c_in_fill", "filled 30 of 100 in "),
+        ("ctrl_c_in_round", "filled 100, then timed 0 of 2 rounds, in "),
+    ],
+)
+def test_ctrl_c_keeps_what_was_measured_exits_130_and_cleans_up(
+    capsys, monkeypatch, tmp_path, factory, where
+):
+    for name in ("BUILT", "TEARDOWNS", "DIRECTORIES"):
+        monkeypatch.setattr(bench_stores, name, [])
+    argv = ["bench", f"bench_stores:{factory}", "--sizes", "10,20,100,1000", "--repeat", "2", "--batch", "5"]
+    argv += ["--json", str(tmp_path / "r.json"), "--csv", str(tmp_path / "r.csv")]
+    try:
+        code = main(argv)
+    except KeyboardInterrupt:
+        pytest.fail("a raw KeyboardInterrupt left the bench")
+    assert code == 130
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    interrupted = [line for line in captured.err.splitlines() if "interrupted" in line]
+    assert len(interrupted) == 1, captured.err
+    said = (
+        rf"bench: interrupted at {factory} N=100 \({re.escape(where)}[\d.]+ s\); the results above stop there"
+    )
+    assert re.fullmatch(said, interrupted[0]), interrupted
+    assert "N = 10 (p50 / p99, " in captured.out
+    assert "N = 20 (p50 / p99, " in captured.out
+    assert re.search(rf"^{factory}: interrupted: {re.escape(where)}[\d.]+ s$", captured.out, re.M)
+    assert "N = 1,000" not in captured.out
+
+    document = json.loads((tmp_path / "r.json").read_text())
+    assert document["interrupted"] is True
+    assert {r["size"] for r in document["results"]} == {10, 20}
+    assert [(g["size"], g["cause"]) for g in document["not_measured"]] == [(100, "interrupted")]
+    with (tmp_path / "r.csv").open(newline="") as handle:
+        assert {row["size"] for row in csv.DictReader(handle)} == {"10", "20"}
+    # Every store the bench built was emptied and torn down, the interrupted one too.
+    assert len(bench_stores.BUILT) == 4
+    assert [store.get_tokens() for store in bench_stores.BUILT] == [[]] * 4
+    assert bench_stores.TEARDOWNS == bench_stores.DIRECTORIES
+    assert not any(Path(directory).exists() for directory in bench_stores.DIRECTORIES)
+
+
+def _rows(store: str, size: int, p50_us: float) -> list[Row]:
+    return [Row(store, "spec", size, op, 10, p50_us, p50_us * 4, 2.5) for op in OPS]
+
+
+def test_a_table_states_one_unit_once_and_every_figure_is_in_it():
+    table = format_table(_rows("fast", 100, 5.0) + _rows("slow", 100, 26_274.0), ["fast", "slow"], [100])
+    block = table.split("\n\n")[0].splitlines()
+    assert block[0].startswith("N = 100 (p50 / p99, µs per call)")
+    body = block[1 : 1 + len(OPS)]
+    assert [line.split()[-6:] for line in body] == [["5.00", "/", "20.0", "26,274", "/", "105,096"]] * len(
+        OPS
+    )
+    assert not [line for line in body if re.search(r"\d\s*(s|ms|µs|us)\b", line)]
+    assert sum(len(re.findall(r"\b(ms|µs|us)\b", line)) for line in block) == 1
+    assert block[1 + len(OPS)] == "fill 0..N took, in total: fast 2.5 s, slow 2.5 s"
+
+
+def test_a_table_of_large_figures_reads_in_milliseconds():
+    table = format_table(_rows("slow", 1000, 26_274.0), ["slow"], [1000])
+    assert table.startswith("N = 1,000 (p50 / p99, ms per call)")
+    assert "26.3 / 105" in table
+    assert "µs" not in table

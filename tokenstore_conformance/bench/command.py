@@ -1,15 +1,21 @@
 """``python -m tokenstore_conformance bench``: options, the run, and its exit codes.
 
-Exit codes: 0 done; 1 a store raised or answered wrongly while measured;
-2 usage error (options, a SPEC that does not load or build, --plot without
-matplotlib); 4 a store already held tokens, so nothing was written to it.
+Exit codes: 0 done, including sizes left out because a store ran out of
+--size-budget (a slow store is not a failing one; the table says which);
+1 a store raised or answered wrongly while measured; 2 usage error (options,
+a SPEC that does not load or build, --plot without matplotlib); 4 a store
+already held tokens, so nothing was written to it; 130 interrupted (Ctrl-C),
+after printing and writing what was measured until then, as a shell reports
+a command stopped by SIGINT.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .baseline import raw_select_us
@@ -18,17 +24,16 @@ from .loading import (
     StoreFailed,
     StoreRefused,
     Target,
-    held_tokens,
     load_target,
-    open_store,
     refuse_if_not_empty,
     scratch_directory,
 )
-from .measure import SizeRun
 from .progress import Progress
-from .report import Row, format_table, rows_of, write_csv, write_json
+from .report import Gap, Row, format_table, write_csv, write_json
+from .sizes import SizeStopped, after_budget, measure
 
-EXIT_OK, EXIT_STORE_FAILED, EXIT_USAGE, EXIT_NOT_EMPTY = 0, 1, 2, 4
+EXIT_OK, EXIT_STORE_FAILED, EXIT_USAGE, EXIT_NOT_EMPTY, EXIT_INTERRUPTED = 0, 1, 2, 4, 130
+DEFAULT_SIZE_BUDGET = 600.0  # seconds: ample for a store fit for production, short of a night's run
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -36,7 +41,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "bench",
         help="measure what each TokenStore call costs as the store grows",
         description="Fill each store to each size and time single calls of every method (p50 and p99). "
-        "Exit codes: 0 done, 1 a store failed, 2 usage error, 4 a store was not empty.",
+        "Exit codes: 0 done (also when --size-budget left sizes out), 1 a store failed, 2 usage error, "
+        "4 a store was not empty, 130 interrupted (Ctrl-C; what was measured is printed and written).",
     )
     parser.add_argument(
         "specs",
@@ -57,6 +63,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default=[],
         metavar="LABEL=N",
         help="skip sizes above N for one store (for slow stores; repeatable)",
+    )
+    parser.add_argument(
+        "--size-budget",
+        type=seconds,
+        default=DEFAULT_SIZE_BUDGET,
+        metavar="SECONDS",
+        help="most time one store may spend at one size, fill and rounds together; past it that size and "
+        f"the larger ones are not measured for that store (default {DEFAULT_SIZE_BUDGET:g}; 0: no limit)",
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the results as JSON")
     parser.add_argument("--csv", type=Path, metavar="FILE", help="write the results as CSV")
@@ -85,9 +99,34 @@ def positive(text: str) -> int:
     return int(text)
 
 
+def seconds(text: str) -> float | None:
+    """A budget in seconds; 0 means none (None)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds, e.g. 600 (0 for no limit)")
+    return value or None
+
+
+@dataclass
+class Results:
+    """What the run measured so far, and what it did not; printed and written even after Ctrl-C."""
+
+    rows: list[Row] = field(default_factory=list)
+    gaps: list[Gap] = field(default_factory=list)
+    floor: list[dict[str, float]] = field(default_factory=list)
+    at: tuple[Target, int] | None = None  # the store and size being measured
+    interrupted: bool = False
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         return _run(args)
+    except KeyboardInterrupt:  # outside the measuring (loading or checking the stores): nothing to show
+        print("bench: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except BenchUsageError as exc:
         print(f"bench: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -115,56 +154,104 @@ def _run(args: argparse.Namespace) -> int:
     for target in targets:
         refuse_if_not_empty(target)
     progress = Progress(enabled=not args.quiet)
+    results = Results()
+    try:
+        _measure_all(args, targets, caps, progress, results)
+    except KeyboardInterrupt as exc:
+        progress.clear()
+        _mark_interrupted(results, exc)
+    _report(args, targets, caps, results)
+    if results.interrupted:
+        print(f"bench: interrupted{_where(results)}; the results above stop there", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def _measure_all(
+    args: argparse.Namespace,
+    targets: Sequence[Target],
+    caps: dict[str, int],
+    progress: Progress,
+    results: Results,
+) -> None:
     with scratch_directory() as directory:
-        floor = [raw_select_us(directory)]
-    rows: list[Row] = []
+        results.floor.append(raw_select_us(directory))
+    spent: dict[str, int] = {}  # store label -> the size at which its budget ran out
     for size in args.sizes:
         for target in targets:  # stores take turns at each size, so load on the machine is shared
-            if size <= caps.get(target.label, size):
-                rows += measure(target, size, args.repeat, args.batch, progress)
+            if size > caps.get(target.label, size):
+                continue
+            if target.label in spent:
+                results.gaps.append(after_budget(target, size, spent[target.label], args.size_budget))
+                continue
+            results.at = (target, size)
+            try:
+                results.rows += measure(target, size, args.repeat, args.batch, progress, args.size_budget)
+            except SizeStopped as stopped:
+                results.gaps.append(stopped.gap)
+                spent[target.label] = size
+    results.at = None
     with scratch_directory() as directory:
-        floor.append(raw_select_us(directory))
+        results.floor.append(raw_select_us(directory))
+
+
+def _mark_interrupted(results: Results, exc: KeyboardInterrupt) -> None:
+    results.interrupted = True
+    gap = getattr(exc, "gap", None)
+    if gap is None and results.at is not None:  # while a store was built, checked or cleaned up
+        target, size = results.at
+        gap = Gap(
+            target.label,
+            target.spec,
+            size,
+            "interrupted",
+            "while its store was built, checked or emptied",
+            0,
+            0.0,
+        )
+    if gap is not None:
+        results.gaps.append(gap)
+
+
+def _where(results: Results) -> str:
+    gap = next((g for g in results.gaps if g.cause == "interrupted"), None)
+    return "" if gap is None else f" at {gap.store} N={gap.size:,} ({gap.detail})"
+
+
+def _report(
+    args: argparse.Namespace, targets: Sequence[Target], caps: dict[str, int], results: Results
+) -> None:
+    """The table on stdout and the files asked for, from what was measured, complete or not."""
     labels = [t.label for t in targets]
-    print(format_table(rows, labels, args.sizes))
-    print(
-        "raw sqlite3 indexed SELECT of one row, in this run (before / after the stores): "
-        f"{floor[0]['sqlite_wal_file']:.2f} / {floor[1]['sqlite_wal_file']:.2f} us on a WAL file, "
-        f"{floor[0]['sqlite_memory']:.2f} / {floor[1]['sqlite_memory']:.2f} us in :memory:"
-    )
+    if results.rows or results.gaps:
+        print(format_table(results.rows, labels, args.sizes, results.gaps))
+    if results.floor:
+        print(_floor_line(results.floor))
     skipped = {label: cap for label, cap in caps.items() if cap < max(args.sizes)}
     for label, cap in skipped.items():
         print(f"{label}: sizes above {cap:,} skipped (--max-size)")
     settings = {"sizes": args.sizes, "repeat": args.repeat, "batch": args.batch, "max_size": skipped}
+    settings["size_budget_s"] = args.size_budget
     settings["stores"] = {t.label: t.spec for t in targets}
-    settings["raw_select_us"] = {"before": floor[0], "after": floor[1]}
+    settings["raw_select_us"] = dict(zip(("before", "after"), results.floor))
     if args.json is not None:
-        write_json(args.json, rows, settings)
+        write_json(args.json, results.rows, settings, results.gaps, results.interrupted)
     if args.csv is not None:
-        write_csv(args.csv, rows)
+        write_csv(args.csv, results.rows)
     if args.plot is not None:
         from .plot import write_plot
 
-        write_plot(args.plot, rows, labels)
-    return EXIT_OK
+        write_plot(args.plot, results.rows, labels)
 
 
-def measure(target: Target, size: int, repeat: int, batch: int, progress: Progress) -> list[Row]:
-    """One store at one size, from a fresh store in a fresh directory; what it wrote is deleted."""
-    with scratch_directory() as directory, open_store(target, directory) as store:
-        held = held_tokens(target, store)
-        if held:
-            raise StoreRefused(
-                f"SPEC {target.spec!r}: a new store holds {held} token(s) before size {size:,}; "
-                "its storage is shared and was not emptied, so the bench stops"
-            )
-        try:
-            results = SizeRun(target.label, store, size, progress).run(repeat, batch)
-        finally:
-            try:
-                store.delete_tokens()  # a store without tmp_path may keep its data between instances
-            except Exception:
-                pass
-    return rows_of(target.label, target.spec, size, results)
+def _floor_line(floor: Sequence[dict[str, float]]) -> str:
+    when = "before / after the stores" if len(floor) == 2 else "before the stores"
+    wal = " / ".join(f"{f['sqlite_wal_file']:.2f}" for f in floor)
+    memory = " / ".join(f"{f['sqlite_memory']:.2f}" for f in floor)
+    return (
+        f"raw sqlite3 indexed SELECT of one row, in this run ({when}): "
+        f"{wal} us on a WAL file, {memory} us in :memory:"
+    )
 
 
 def _targets(specs: Sequence[str]) -> list[Target]:

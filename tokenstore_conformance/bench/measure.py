@@ -5,7 +5,9 @@ are per call and p99 shows the slow calls (a checkpoint, a garbage
 collection) that an average would hide. Calls of different operations are
 interleaved in rounds, so a burst of load on the machine lands on all of them
 rather than on one. The store's answers are checked outside the timed region:
-a store that returns nothing quickly is not fast.
+a store that returns nothing quickly is not fast. A size can be given a time
+budget, checked between calls (never inside a timing): a store that needs
+hours to fill stops with ``OutOfBudget`` instead.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import gc
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from time import perf_counter_ns
+from time import monotonic, perf_counter_ns
 
 from ..records import record_of
 from ..sdk import TokenStore
@@ -47,6 +49,10 @@ class OpResult:
     total_ns: int
 
 
+class OutOfBudget(Exception):
+    """The size's time budget ran out; the SizeRun's ``filled``, ``rounds`` and ``elapsed`` say how far."""
+
+
 def percentile(sorted_ns: Sequence[int], fraction: float) -> int:
     """Nearest-rank percentile: the smallest timing at least ``fraction`` of the calls did not exceed."""
     return sorted_ns[max(0, math.ceil(fraction * len(sorted_ns)) - 1)]
@@ -58,15 +64,35 @@ def summarise(op: str, timings: list[int]) -> OpResult:
 
 
 class SizeRun:
-    """Fills one fresh store to ``size`` tokens, then times rounds of every operation."""
+    """Fills one fresh store to ``size`` tokens, then times rounds of every operation.
 
-    def __init__(self, label: str, store: TokenStore, size: int, progress: Progress) -> None:
+    ``budget`` is the seconds the fill and the rounds may take together (None:
+    no limit). How far the run got stays readable after it stopped, for
+    whatever stopped it: the budget, or Ctrl-C.
+    """
+
+    def __init__(
+        self, label: str, store: TokenStore, size: int, progress: Progress, budget: float | None = None
+    ) -> None:
         self.label, self.store, self.size, self.progress = label, store, size, progress
+        self.budget, self.deadline, self.started = budget, None, monotonic()
         self.workload = Workload(seed=size)
         self.timings: dict[str, list[int]] = {op: [] for op in OPS}
+        self.rounds = 0
+
+    @property
+    def filled(self) -> int:
+        """Tokens saved by the fill so far."""
+        return len(self.timings["fill"])
+
+    @property
+    def elapsed(self) -> float:
+        return monotonic() - self.started
 
     def run(self, repeat: int, batch: int) -> dict[str, OpResult]:
-        self.progress.start(f"{self.label} N={self.size:,}", self.size + repeat)
+        self.progress.start(f"{self.label} N={self.size:,}", self.size, repeat)
+        self.started = monotonic()
+        self.deadline = None if self.budget is None else self.started + self.budget
         gc.collect()
         gc.freeze()  # the kit's and the SDK's own objects: later collections need not walk them
         try:
@@ -75,12 +101,17 @@ class SizeRun:
             self._round(min(batch, WARM_UP), keep=False)
             for _ in range(repeat):
                 self._round(batch, keep=True)
+                self.rounds += 1
                 self.progress.advance(1)
             self._check_count(self.size)
         finally:
             gc.unfreeze()
         self.progress.finish()
         return {op: summarise(op, timings) for op, timings in self.timings.items()}
+
+    def _check_budget(self) -> None:
+        if self.deadline is not None and monotonic() > self.deadline:
+            raise OutOfBudget
 
     def _round(self, batch: int, keep: bool) -> None:
         sink: dict[str, list[int]] = self.timings if keep else {op: [] for op in OPS}
@@ -132,18 +163,20 @@ class SizeRun:
         tick: Callable[[int], None] | None = None,
     ) -> list[object]:
         results = []
-        step = max(1, len(arguments) // 100)
-        try:
-            for n, argument in enumerate(arguments, 1):
-                start = perf_counter_ns()
+        step, ticked = max(1, len(arguments) // 100), 0
+        for n, argument in enumerate(arguments, 1):
+            self._check_budget()
+            start = perf_counter_ns()
+            try:
                 result = call(argument)
-                sink.append(perf_counter_ns() - start)
-                results.append(result)
-                if tick is not None and n % step == 0:
-                    tick(step)
-        except Exception as exc:
-            name = getattr(call, "__name__", "a call")
-            raise StoreFailed(f"store {self.label}: {name} raised {type(exc).__name__}: {exc}") from None
+            except Exception as exc:
+                name = getattr(call, "__name__", "a call")
+                raise StoreFailed(f"store {self.label}: {name} raised {type(exc).__name__}: {exc}") from None
+            sink.append(perf_counter_ns() - start)
+            results.append(result)
+            if tick is not None and (n % step == 0 or n == len(arguments)):
+                tick(n - ticked)
+                ticked = n
         return results
 
     def _expect(self, what: str, got: list[object], wanted: list[object]) -> None:
