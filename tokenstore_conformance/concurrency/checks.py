@@ -177,15 +177,30 @@ CHECKS = {
 }
 
 
-def applicable(clause: str, declared: str, persistent: bool, single_user: bool = False) -> str | None:
-    """Why a clause does not apply to a store with these declarations, or None if it does."""
+def applicable(
+    clause: str, declared: str, persistent: bool, single_user: bool = False, defaulted: bool = False
+) -> str | None:
+    """Why a clause does not apply to a store with these declarations, and what to declare to run it.
+
+    ``defaulted``: the store declares no level, so ``declared`` is the default.
+    """
     check = CHECKS[clause]
     if single_user and not check.one_user:
         return f"the store declares {SINGLE_USER_ATTRIBUTE} = True; {clause} needs several users at once"
     if LEVELS.index(declared) < LEVELS.index(check.level):
+        said = (
+            f"the store declares no tokenstore_concurrency, and {declared!r} is the default for a store "
+            "that is not persistent"
+            if defaulted
+            else f"the store declares tokenstore_concurrency = {declared!r}"
+        )
+        wanted = f"tokenstore_concurrency = {check.level!r}"
+        if check.persistent and not persistent:
+            wanted += " and tokenstore_persistent = True"
         return (
-            f"the store declares tokenstore_concurrency = {declared!r}; {clause} applies to stores "
-            f"declared {check.level!r}" + (" or 'processes'" if check.level == "threads" else "")
+            f"{said}; {clause} applies to stores declared {check.level!r}"
+            + (" or 'processes'" if check.level == "threads" else "")
+            + f" (declare {wanted} to run it)"
         )
     if check.persistent and not persistent:
         return (

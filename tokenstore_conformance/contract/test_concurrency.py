@@ -6,7 +6,8 @@ tests happens in pytest's process, so a store that crashes or hangs under load
 fails its clause and the run goes on. The store in ``token_store`` is the
 kit's usual guard: it checks that the storage starts empty and empties it
 afterwards. Which clauses apply depends on the store's declared
-``tokenstore_concurrency`` ("none", "threads", the default, or "processes"),
+``tokenstore_concurrency`` ("none", "threads" or "processes"; undeclared, "processes"
+for a persistent store and "threads" otherwise),
 and for a store declared single-user only the clauses about one user apply.
 """
 
@@ -45,7 +46,8 @@ class Concurrency:
         except StoreBuildError as exc:
             pytest.fail(str(exc), pytrace=False)
         persistent, single_user = self.factory.persistent(self.store), self.factory.single_user(self.store)
-        reason = applicable(clause_id, declared, persistent, single_user)
+        defaulted = not self.factory.declares_concurrency(self.store)
+        reason = applicable(clause_id, declared, persistent, single_user, defaulted)
         if reason:
             pytest.skip(reason)
         return Target(self.spec.name, self.spec.timeout, str(self.factory.tmp_path()))

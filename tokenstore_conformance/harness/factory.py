@@ -86,8 +86,12 @@ class StoreFactory:
         return self.spec.single_user(_unwrapped(store))
 
     def concurrency(self, store: TokenStore) -> str:
-        """The concurrency level ``store`` (as built here) declares."""
+        """The concurrency level ``store`` (as built here) declares, or its default."""
         return self.spec.concurrency(_unwrapped(store))
+
+    def declares_concurrency(self, store: TokenStore) -> bool:
+        """Whether ``store`` (as built here) declares its concurrency level itself."""
+        return self.spec.declares_concurrency(_unwrapped(store))
 
     def clean_up(self) -> None:
         """Delete what the test wrote through every store it built, then run the factories' teardowns."""

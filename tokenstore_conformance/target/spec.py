@@ -27,6 +27,9 @@ SINGLE_USER_ATTRIBUTE = "tokenstore_single_user"
 CONCURRENCY_ATTRIBUTE = "tokenstore_concurrency"
 CONCURRENCY_LEVELS = ("none", "threads", "processes")
 DEFAULT_CONCURRENCY = "threads"
+# Storage that instances share is, in deployment, shared by a server's worker processes: a
+# persistent store that declares nothing is held to the level it will meet there.
+PERSISTENT_DEFAULT_CONCURRENCY = "processes"
 
 
 class SpecError(Exception):
@@ -133,16 +136,23 @@ class StoreSpec:
         }
 
     def concurrency(self, store: object) -> str:
-        """The declared ``tokenstore_concurrency``: "none", "threads" (the default) or "processes"."""
+        """The declared ``tokenstore_concurrency``: "none", "threads" or "processes".
+
+        Undeclared, it is "processes" for a store declared persistent and "threads" otherwise.
+        """
         value = self._declared(store, CONCURRENCY_ATTRIBUTE)
         if value is None:
-            return DEFAULT_CONCURRENCY
+            return PERSISTENT_DEFAULT_CONCURRENCY if self.persistent(store) else DEFAULT_CONCURRENCY
         if value not in CONCURRENCY_LEVELS:
             raise StoreBuildError(
                 f"store {self.name!r} declares {CONCURRENCY_ATTRIBUTE} = {value!r}; "
                 f"use one of {', '.join(repr(level) for level in CONCURRENCY_LEVELS)}"
             )
         return value
+
+    def declares_concurrency(self, store: object) -> bool:
+        """Whether the level comes from the store itself rather than from the default."""
+        return self._declared(store, CONCURRENCY_ATTRIBUTE) is not None
 
     def _declared(self, store: object, attribute: str) -> object:
         for holder in (store, self.target):
