@@ -112,6 +112,24 @@ def test_a_spent_budget_ends_the_run_with_the_table_and_the_report(run_kit, pyte
     assert "its slowest contract tests (--durations=N lists more):" in run.stdout, run
 
 
+def test_under_xdist_a_spent_budget_leaves_the_tests_no_worker_ran_not_judged(run_kit, pytester):
+    """The controller collects nothing: without the worker's list it would call the store conformant."""
+    pytester.makepyfile(hangs=HANGING_STORES)
+    run = run_kit(
+        "--tokenstore=hangs:SlowSaves",
+        "--tokenstore-budget=2",
+        "--tokenstore-report=report.json",
+        "-n",
+        "2",
+        timeout=120,
+    )
+    assert run.ret == pytest.ExitCode.INTERRUPTED, run
+    store = json.loads((pytester.path / "report.json").read_text(encoding="utf-8"))["stores"][0]
+    assert store["verdict"] == "incomplete", run
+    assert run.verdicts()["FLOW-CONCURRENT-REFRESH"] == "not judged", run
+    assert store["levels"]["MUST"]["not-judged"] > 0
+
+
 def test_the_header_names_the_budget_and_zero_turns_it_off(run_kit, pytester):
     spec = "--tokenstore=tokenstore_conformance.reference_stores.list_store:ListTokenStore"
     default = run_kit(spec, "--collect-only")
