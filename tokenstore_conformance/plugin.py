@@ -18,6 +18,8 @@ from .harness.options import (
     DEFAULT_TIMEOUT,
     EXPECT,
     EXPECT_WRITE,
+    FULL,
+    OUTPUT,
     PROFILE,
     REPORT,
     SEED,
@@ -25,12 +27,14 @@ from .harness.options import (
     STORES_ENV,
     STRICT,
     STRICT_ENV,
+    TERSE,
     TIMEOUT,
     WORKER_SEED,
     flag,
     requested_specs,
     seed_of,
 )
+from .harness.output_mode import apply_output_mode
 from .lifecycle.profiles import DEFAULT_PROFILE, DEFAULT_SEED, PROFILES, parse_seed
 
 # The contract tests call helpers that assert; rewrite them so failures show
@@ -121,6 +125,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="FILE",
         help=f"write each store's failing clauses to FILE, in the format {flag(EXPECT)} reads",
     )
+    group.addoption(
+        flag(OUTPUT),
+        choices=(TERSE, FULL),
+        dest=OUTPUT,
+        default=None,
+        help=f"{TERSE}: the failing clauses and one line per fault (equal failures counted together), no "
+        f"tracebacks; {FULL}: pytest's report of every failed test and the whole clause table "
+        f"(default: {TERSE} under -q without --tb, else {FULL})",
+    )
     parser.addini(
         REPORT, type="string", default="", help="where to write the JSON report (relative to rootdir)"
     )
@@ -137,6 +150,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure_node(node: Any) -> None:
     """Hand pytest-xdist workers the seed the header shows, so a drawn seed is drawn once per run."""
     node.workerinput[WORKER_SEED] = seed_of(node.config)[0]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Choose terse or full output before pytest's terminal reporter reads ``--tb`` and ``-r``."""
+    if requested_specs(config)[0]:
+        apply_output_mode(config)
 
 
 @pytest.hookimpl(trylast=True)

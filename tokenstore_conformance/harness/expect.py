@@ -36,9 +36,12 @@ class ExpectError(Exception):
     """The known-failures file cannot be used; the message is one line meant for the user."""
 
 
-def read_expect(path: Path, specs: list[str]) -> dict[str, frozenset[str]]:
-    """Store SPEC -> clause ids listed for it; every SPEC must be one of ``specs``, every id a clause."""
-    where = f"{flag(EXPECT)} {path}"
+def read_expect(path: Path, specs: list[str], shown: str | None = None) -> dict[str, frozenset[str]]:
+    """Store SPEC -> clause ids listed for it; every SPEC must be one of ``specs``, every id a clause.
+
+    ``shown`` is the path as messages name it (relative to the working directory).
+    """
+    where = f"{flag(EXPECT)} {shown or path}"
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -123,7 +126,9 @@ class KnownFailures:
         listed = self.verdicts.expected.get(spec, frozenset())
         if ids and all(cid in listed for cid in ids):
             report.outcome = "skipped"
-            report.wasxfail = f"expected failure of {', '.join(ids)}, listed in {self.settings.expect}"
+            report.wasxfail = (
+                f"expected failure of {', '.join(ids)}, listed in {self.settings.shown(self.settings.expect)}"
+            )
             report.user_properties = [*report.user_properties, (EXPECTED, True)]
         return report
 
@@ -132,7 +137,9 @@ class KnownFailures:
         for spec in self.clause_report.specs:
             for cid in sorted(self.verdicts.expected.get(spec, ()), key=_contract_order):
                 if self.verdicts.shown(cid, spec) == UNEXPECTED_PASS:
-                    found.append(f"unexpected-pass: {cid} now passes, remove it from {self.settings.expect}")
+                    found.append(
+                        f"unexpected-pass: {cid} now passes, remove it from {self.settings.shown(self.settings.expect)}"
+                    )
         return found
 
     @pytest.hookimpl(trylast=True)
@@ -145,10 +152,12 @@ class KnownFailures:
         try:
             write_atomically(path, render_expect(self.clause_report))
         except OSError as exc:
-            self.written = f"tokenstore: could not write {flag(EXPECT_WRITE)} {path}: {exc}"
+            self.written = (
+                f"tokenstore: could not write {flag(EXPECT_WRITE)} {self.settings.shown(path)}: {exc}"
+            )
             session.exitstatus = pytest.ExitCode.USAGE_ERROR
             return
-        self.written = f"tokenstore: failing clauses written to {path}"
+        self.written = f"tokenstore: failing clauses written to {self.settings.shown(path)}"
 
     @pytest.hookimpl(trylast=True)
     def pytest_terminal_summary(self, terminalreporter) -> None:

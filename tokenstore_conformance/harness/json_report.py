@@ -185,10 +185,10 @@ class JsonReport:
             )
             write_atomically(path, json.dumps(document, indent=2) + "\n")
         except OSError as exc:
-            self.outcome = f"tokenstore: could not write the JSON report ({flag(REPORT)}) to {path}: {exc}"
+            self.outcome = f"tokenstore: could not write the JSON report ({flag(REPORT)}) to {self.settings.shown(path)}: {exc}"
             session.exitstatus = pytest.ExitCode.USAGE_ERROR
             return
-        self.outcome = f"tokenstore: JSON report written to {path}"
+        self.outcome = f"tokenstore: JSON report written to {self.settings.shown(path)}"
 
     @pytest.hookimpl(trylast=True)
     def pytest_terminal_summary(self, terminalreporter) -> None:

@@ -26,6 +26,8 @@ STRICT_ENV = "TOKENSTORE_STRICT"
 REPORT = "tokenstore_report"  # dest and ini key
 EXPECT = "tokenstore_expect"
 EXPECT_WRITE = "tokenstore_expect_write"
+OUTPUT = "tokenstore_output"
+TERSE, FULL = "terse", "full"  # OUTPUT's values (harness/output_mode.py)
 WORKER_SEED = "tokenstore_seed"  # the controller's seed, in a pytest-xdist worker's workerinput
 
 DEFAULT_TIMEOUT = 10.0

@@ -321,6 +321,15 @@ class ClauseReport:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
+        from .paths import node_in_root
         from .table import write_table
 
-        write_table(terminalreporter, self.verdicts, self.clauses(), self.specs)
+        root, cwd = terminalreporter.config.rootpath, self.settings.cwd
+        write_table(
+            terminalreporter,
+            self.verdicts,
+            self.clauses(),
+            self.specs,
+            terse=self.settings.terse,
+            show_test=lambda nodeid: node_in_root(nodeid, root, cwd),
+        )

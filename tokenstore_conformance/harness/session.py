@@ -22,6 +22,7 @@ from .json_report import JsonReport
 from .settings import SETTINGS_KEY, resolve, timeout_of
 from .shared_storage import refuse_shared, under_xdist
 from .slowest import SlowestTests
+from .terse import FailureGroups
 
 
 def start(config: pytest.Config, specs: list[str], source: str) -> None:
@@ -56,7 +57,11 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
     config.pluginmanager.register(fixtures, "tokenstore-fixtures")
     clause_report = report.ClauseReport(settings, not_built, capabilities)
     try:
-        expected = read_expect(settings.expect, clause_report.specs) if settings.expect else {}
+        expected = (
+            read_expect(settings.expect, clause_report.specs, settings.shown(settings.expect))
+            if settings.expect
+            else {}
+        )
     except ExpectError as exc:
         raise pytest.UsageError(redact(str(exc))) from None
     clause_report.verdicts.expected.update(expected)
@@ -65,6 +70,8 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
     config.pluginmanager.register(SlowestTests(), "tokenstore-slowest")
     config.pluginmanager.register(KnownFailures(settings, clause_report), "tokenstore-expect")
     config.pluginmanager.register(JsonReport(settings, clause_report, capabilities), "tokenstore-json")
+    # Last: its report hook is the outermost, and sees each report as the others left it.
+    config.pluginmanager.register(FailureGroups(settings), "tokenstore-terse")
 
 
 def _held(spec: StoreSpec, store: object) -> list[object]:

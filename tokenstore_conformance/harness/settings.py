@@ -28,10 +28,13 @@ from .options import (
     SEED,
     STRICT,
     STRICT_ENV,
+    TERSE,
     TIMEOUT,
     flag,
     seed_of,
 )
+from .output_mode import output_mode
+from .paths import shown_path
 
 LIFECYCLE_TEST = "test_lifecycle"
 DEFAULT = "the default"
@@ -57,6 +60,12 @@ class Settings:
     expect_write: Path | None = None  # the known-failures file written at the end
     budget: float = DEFAULT_BUDGET  # seconds for the whole run; 0: no budget
     budget_from: str = DEFAULT
+    terse: bool = False  # terse output (harness/output_mode.py)
+    cwd: Path = Path()  # the working directory pytest started in: printed paths are relative to it
+
+    def shown(self, path: Path) -> str:
+        """A file the kit reads or writes, as its lines name it: relative to the working directory if inside it."""
+        return shown_path(path, self.cwd)
 
     @property
     def spec_names(self) -> list[str]:
@@ -82,11 +91,11 @@ class Settings:
     def _files(self) -> list[str]:
         shown = []
         if self.report is not None:
-            shown.append(f"JSON report to {self.report} (from {self.report_from})")
+            shown.append(f"JSON report to {self.shown(self.report)} (from {self.report_from})")
         if self.expect is not None:
-            shown.append(f"known failures from {self.expect}")
+            shown.append(f"known failures from {self.shown(self.expect)}")
         if self.expect_write is not None:
-            shown.append(f"failures written to {self.expect_write}")
+            shown.append(f"failures written to {self.shown(self.expect_write)}")
         return [f"tokenstore files: {'; '.join(shown)}"] if shown else []
 
     def rerun_command(self, spec: str) -> str:
@@ -129,6 +138,8 @@ def resolve(config: pytest.Config, specs: list[StoreSpec], specs_from: str) -> S
         expect_write=_path_option(config, EXPECT_WRITE),
         budget=DEFAULT_BUDGET if budget is None else budget,
         budget_from=DEFAULT if budget is None else flag(BUDGET),
+        terse=output_mode(config) == TERSE,
+        cwd=config.invocation_params.dir,
     )
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 
 from ..target import network
 from .clauses import Clause
+from .terse_table import blocked_lines, terse_rows
 from .verdicts import (
     BLOCKED,
     EXPECTED_FAILURE,
@@ -22,11 +24,21 @@ from .verdicts import (
 COUNTED = (PASSED, FAILED, BLOCKED, WARNED, EXPECTED_FAILURE, UNEXPECTED_PASS, NOT_JUDGED, NOT_APPLICABLE)
 
 
-def write_table(tr, verdicts: Verdicts, clauses: list[Clause], specs: list[str]) -> None:
+def write_table(
+    tr,
+    verdicts: Verdicts,
+    clauses: list[Clause],
+    specs: list[str],
+    *,
+    terse: bool = False,
+    show_test: Callable[[str], str] = str,
+) -> None:
+    """The table; under terse output only the clauses to act on, root faults first (terse_table.py)."""
     ran = [c for c in clauses if any(verdicts.verdict(c.id, s) for s in specs)]
     if not ran:
         return
     tr.section("TokenStore contract by clause")
+    rows = terse_rows(verdicts, ran, specs) if terse else ran
     width = max(len(c.id) for c in ran)
     cell = max(len(v) for v in (*COUNTED, NOT_BUILT))
     for index, spec in enumerate(specs, 1):
@@ -34,7 +46,7 @@ def write_table(tr, verdicts: Verdicts, clauses: list[Clause], specs: list[str])
     tr.write_line(
         f"{'clause':<{width}}  level   " + "  ".join(f"{f'[{i}]':<{cell}}" for i in range(1, len(specs) + 1))
     )
-    for clause in ran:
+    for clause in rows:
         cells = [verdicts.shown(clause.id, s) or "-" for s in specs]
         notes = _notes(verdicts, clause.id, specs)
         markup = {"red": True} if FAILED in cells and clause.level == "MUST" else {}
@@ -43,7 +55,7 @@ def write_table(tr, verdicts: Verdicts, clauses: list[Clause], specs: list[str])
             **markup,
         )
     for spec in specs:
-        _footer(tr, verdicts, ran, spec)
+        _footer(tr, verdicts, ran, spec, terse, show_test)
 
 
 def _notes(verdicts: Verdicts, clause_id: str, specs: list[str]) -> str:
@@ -63,11 +75,13 @@ def _notes(verdicts: Verdicts, clause_id: str, specs: list[str]) -> str:
     return notes
 
 
-def _refused_line(tr, verdicts: Verdicts, spec: str) -> None:
+def _refused_line(tr, verdicts: Verdicts, spec: str, show_test: Callable[[str], str]) -> None:
     """Where NET-LOOPBACK failed: the test that saw it may be any clause's test, and may have passed."""
     entry = verdicts.outcomes.get((network.CLAUSE, spec))
     if entry is not None and entry.first_failure and verdicts.verdict(network.CLAUSE, spec) == FAILED:
-        tr.write_line(f"  {network.CLAUSE}: {entry.first_failure}, first in {entry.first_failing_test}")
+        tr.write_line(
+            f"  {network.CLAUSE}: {entry.first_failure}, first in {show_test(entry.first_failing_test)}"
+        )
 
 
 def _not_applicable_lines(tr, verdicts: Verdicts, clauses: list[Clause], spec: str) -> None:
@@ -85,7 +99,9 @@ def _not_applicable_lines(tr, verdicts: Verdicts, clauses: list[Clause], spec: s
         tr.write_line(f"  not applicable: {', '.join(ids)}: {said.replace('{clause}', they)}")
 
 
-def _footer(tr, verdicts: Verdicts, ran: list[Clause], spec: str) -> None:
+def _footer(
+    tr, verdicts: Verdicts, ran: list[Clause], spec: str, terse: bool, show_test: Callable[[str], str]
+) -> None:
     if spec in verdicts.not_built:
         tr.write_line(f"{spec}: not built: {verdicts.not_built[spec]}", bold=True, red=True)
         return
@@ -101,7 +117,10 @@ def _footer(tr, verdicts: Verdicts, ran: list[Clause], spec: str) -> None:
     bad = tally[FAILED] or tally[UNEXPECTED_PASS]
     tr.write_line(f"{spec}: {', '.join(counts)}", bold=True, red=bool(must or bad), green=not bad)
     _not_applicable_lines(tr, verdicts, tally[NOT_APPLICABLE], spec)
-    _refused_line(tr, verdicts, spec)
+    _refused_line(tr, verdicts, spec, show_test)
+    if terse:
+        for line in blocked_lines(verdicts, tally[BLOCKED], spec):
+            tr.write_line(line)
     roots = verdicts.roots(spec, [c.id for c in ran])
     unchecked = sorted(
         {b for c in tally[BLOCKED] for b in verdicts.blockers(c.id, spec) if not verdicts.verdict(b, spec)}

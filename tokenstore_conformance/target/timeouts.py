@@ -18,6 +18,7 @@ costs one time limit per method, not one per call.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 from collections.abc import Callable
@@ -92,6 +93,13 @@ def call_with_timeout(seconds: float, func: Callable[..., T], *args: object, **k
         _active.depth = 0
 
 
+def _tag(exc: BaseException, method: str) -> None:
+    """Note which store method a failure came from, so the terse summary groups equal faults
+    (harness/failure_groups.py); an exception that refuses new attributes stays as it is."""
+    with contextlib.suppress(Exception):
+        exc.tokenstore_method = method
+
+
 class TimedStore(TokenStore):
     """Wraps a store so that each of the six methods runs under the time limit.
 
@@ -124,6 +132,7 @@ class TimedStore(TokenStore):
             result = call_with_timeout(self.seconds, getattr(self.wrapped, method), *args)
         except StoreTimeout as exc:
             exc.tokenstore_hang = _hangs.setdefault((self.name, method), Hang(str(exc), OWNERS[method]))
+            _tag(exc, method)
             raise
         except Exception as exc:
             if network.refusal_count() > refused:
@@ -134,11 +143,16 @@ class TimedStore(TokenStore):
             # One line in the store's terms before the traceback: which call, with what, raised what;
             # and the fault is the clauses' that own the method (target/boundary.py).
             owned = owned_exception(method, args, exc)
+            _tag(owned, method)
             if owned is exc:
                 exc.tokenstore_call = f"{call_line(method, args)} raised {type(exc).__name__}: {exc}"
                 raise
             raise owned from exc
-        return checked_return(method, args, result)
+        try:
+            return checked_return(method, args, result)
+        except PreconditionFailed as exc:
+            _tag(exc, method)  # a wrong shape, named by the method that returned it
+            raise
 
     def find_token(self, token):
         return self._call("find_token", token)
