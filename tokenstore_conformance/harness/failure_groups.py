@@ -23,12 +23,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from ..records.preconditions import PreconditionFailed
+from ..records.preconditions import CHAIN_LIMIT, PreconditionFailed, first_in_chain
 
 # What the kit's own checks raise: a failed check is its clause's fault, whatever else it says.
 CHECKS: tuple[type[BaseException], ...] = (AssertionError, pytest.fail.Exception)
 MESSAGE_LIMIT = 120  # characters of a message on a summary line: enough to recognise it, one line
-_SEARCH_LIMIT = 200  # exceptions looked at in one chain of causes and groups
 
 # Volatile parts, most specific first: each becomes a placeholder, so equal faults share one text.
 _VOLATILE = (
@@ -90,32 +89,16 @@ def _name(exc: BaseException) -> str:
     return getattr(type(exc), "__name__", "exception")
 
 
-def _linked(exc: BaseException) -> list[BaseException]:
-    """The exceptions ``exc`` points at: its cause, its context, and an exception group's members."""
-    found = [getattr(exc, "__cause__", None), getattr(exc, "__context__", None)]
-    members = getattr(exc, "exceptions", ())
-    if isinstance(members, (list, tuple)):
-        found += list(members)
-    return [linked for linked in found if isinstance(linked, BaseException)]
-
-
 def _from_store(exc: BaseException) -> BaseException | None:
     """The first exception in the chain that the boundary marked with the store method it came from."""
-    pending, seen = [exc], set()
-    while pending and len(seen) < _SEARCH_LIMIT:
-        current = pending.pop(0)
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(getattr(current, "tokenstore_method", None), str):
-            return current
-        pending += _linked(current)
-    return None
+    return first_in_chain(
+        exc, lambda current: current if isinstance(getattr(current, "tokenstore_method", None), str) else None
+    )
 
 
 def _leaf(exc: BaseException) -> BaseException:
     """The first exception inside nested exception groups (``exc`` itself if it is not a group)."""
-    for _ in range(_SEARCH_LIMIT):
+    for _ in range(CHAIN_LIMIT):
         members = getattr(exc, "exceptions", None)
         if not isinstance(members, (list, tuple)) or not members or not isinstance(members[0], BaseException):
             return exc

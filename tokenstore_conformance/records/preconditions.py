@@ -20,6 +20,7 @@ from typing import TypeVar, Union
 
 T = TypeVar("T")
 Found = TypeVar("Found")
+CHAIN_LIMIT = 200  # exceptions looked at in one chain
 Owners = Union[str, tuple[str, ...]]
 
 
@@ -37,20 +38,30 @@ def first_in_chain(exc: BaseException, pick: Callable[[BaseException], Found | N
 
     The SDK wraps a store's exception in its own, and Hypothesis groups the
     failures it found, so what a test raised is rarely the fault itself: the
-    kit looks through every layer, outermost first, and each layer once.
+    kit looks through every layer, outermost first, each layer once, and at
+    most ``CHAIN_LIMIT`` of them (a store may build chains of any shape).
     """
-    pending: list[BaseException | None] = [exc]
+    pending: list[BaseException] = [exc]
     seen: set[int] = set()
-    while pending:
+    while pending and len(seen) < CHAIN_LIMIT:
         current = pending.pop(0)
-        if current is None or id(current) in seen:
+        if id(current) in seen:
             continue
         seen.add(id(current))
         found = pick(current)
         if found is not None:
             return found
-        pending += [current.__cause__, current.__context__, *getattr(current, "exceptions", ())]
+        pending += linked_exceptions(current)
     return None
+
+
+def linked_exceptions(exc: BaseException) -> list[BaseException]:
+    """The exceptions ``exc`` points at: its cause, its context, and an exception group's members."""
+    found = [getattr(exc, "__cause__", None), getattr(exc, "__context__", None)]
+    members = getattr(exc, "exceptions", ())
+    if isinstance(members, (list, tuple)):
+        found += list(members)
+    return [linked for linked in found if isinstance(linked, BaseException)]
 
 
 def requires(owners: Owners, holds: bool, message: str) -> None:
