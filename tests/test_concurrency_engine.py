@@ -220,3 +220,43 @@ def test_a_lost_update_names_the_field_and_the_process_that_wrote_it():
         "had written refresh_token 'R4'",
         f"fields lost in the end: {name}: refresh_token is '1000.refresh.1.9e3779b1', process 1 last wrote 'R9'",
     ]
+
+
+# A store with a quota it does not tell anyone about: once it holds nine records, a new user's save
+# returns as if it had worked. One round of FLOW-CONCURRENT-REFRESH seeds nine users.
+QUOTA_STORE = """
+from tokenstore_conformance.reference_stores.sqlite_store import tmp_path_store
+
+
+def make_store(tmp_path):
+    store = tmp_path_store(tmp_path)
+    save = store.save_token
+
+    def save_token(token):
+        if token.get_id() is None and len(store.get_tokens()) >= 9:
+            return
+        save(token)
+
+    store.save_token = save_token
+    return store
+
+
+make_store.tokenstore_persistent = True
+make_store.tokenstore_concurrency = "processes"
+"""
+
+
+def test_the_concurrent_refresh_runs_further_rounds_over_the_same_storage(tmp_path, monkeypatch):
+    from tokenstore_conformance.concurrency import Target, refresh
+    from tokenstore_conformance.sdkflow.fakezoho import FakeZoho
+
+    (tmp_path / "quota_store.py").write_text(QUOTA_STORE, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    storage = tmp_path / "storage"
+    storage.mkdir()
+    with FakeZoho(token_lifetime=3600) as zoho:
+        outcome = refresh.check(Target("quota_store:make_store", 10.0, str(storage)), zoho)
+    # Round 1 fills the quota and passes, and its records are not taken for ones nobody saved.
+    assert not outcome.passed, outcome.message
+    assert "(round 2 of up to 4, each with new users)" in outcome.message, outcome.message
+    assert "records nobody saved" not in outcome.message, outcome.message

@@ -168,7 +168,7 @@ CHECKS = {
             "FLOW-CONCURRENT-REFRESH",
             "processes",
             "flow-refresh",
-            {"workers": 8},
+            {"workers": 8, "rounds": 4},
             "8 processes refreshed expired tokens through the SDK at once",
             lambda r: ("", []),
             persistent=True,
