@@ -240,6 +240,22 @@ def test_what_the_store_raised_is_named_with_its_method_and_line():
     assert kind.origin.startswith(f"{__file__}:")
 
 
+class _MisusesTheSDK(_Raising):
+    def get_tokens(self):
+        return [OAuthToken()]  # the SDK raises: OAuthToken needs a grant, refresh or access token, or an id
+
+
+def test_a_fault_raised_inside_the_sdk_is_placed_at_the_stores_line():
+    timed = TimedStore(_MisusesTheSDK(None), 0)
+    with pytest.raises(AssertionError, match="get_tokens") as caught:
+        timed.get_tokens()
+    origin = kind_of(caught.value, ["GET-ALL"]).origin
+    line = next(
+        n for n, text in enumerate(Path(__file__).read_text().splitlines(), 1) if "[OAuthToken()]" in text
+    )
+    assert origin == f"{__file__}:{line}"
+
+
 def test_an_allowed_exception_and_one_that_refuses_attributes_are_named_with_their_method():
     with pytest.raises(SDKException) as allowed:
         TimedStore(_Raising(SDKException("TOKEN_STORE", "no such id")), 0).delete_token("7")

@@ -12,6 +12,7 @@ import functools
 import importlib.metadata
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,6 +59,10 @@ __all__ = [
 # their messages have no placeholder for, so formatting them prints a logging
 # traceback instead of the message.
 SDK_LOGGER = "SDKLogger"
+# Where the SDK's own code lives (the zohocrmsdk package): a frame there is the SDK's, not the store's.
+SDK_DIRECTORY = os.path.dirname(
+    os.path.abspath(sys.modules[OAuthToken.__module__.partition(".")[0]].__file__)
+)
 
 
 @functools.cache

@@ -17,16 +17,24 @@ subclass, an exception group, a cycle of causes all give a kind.
 
 from __future__ import annotations
 
+import os
 import re
+import sysconfig
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pytest
 
 from ..records.preconditions import CHAIN_LIMIT, PreconditionFailed, first_in_chain
+from ..sdk import SDK_DIRECTORY
 
 # What the kit's own checks raise: a failed check is its clause's fault, whatever else it says.
 CHECKS: tuple[type[BaseException], ...] = (AssertionError, pytest.fail.Exception)
+# Frames in these are not the store's own lines: the SDK's code and the standard library's.
+_NOT_THE_STORES = tuple(
+    os.path.join(os.path.abspath(directory), "")
+    for directory in (SDK_DIRECTORY, sysconfig.get_paths()["stdlib"])
+)
 MESSAGE_LIMIT = 120  # characters of a message on a summary line: enough to recognise it, one line
 
 # Volatile parts, most specific first: each becomes a placeholder, so equal faults share one text.
@@ -49,18 +57,21 @@ class FailureKind:
 
 
 def origin_of(exc: BaseException) -> str:
-    """``FILE:LINE`` of the innermost frame ``exc`` passed through: the store's line that raised it."""
+    """``FILE:LINE`` of the store's line that raised ``exc``: the innermost frame outside the SDK and
+    the standard library, since a store that misuses the SDK (``OAuthToken()`` without arguments)
+    raises inside the SDK, and its author needs their own line; the innermost frame if all are theirs."""
+    frames: list[tuple[str, int]] = []
     tb = getattr(exc, "__traceback__", None)
-    for _ in range(10_000):
-        following = getattr(tb, "tb_next", None)
-        if following is None:
-            break
-        tb = following
-    code = getattr(getattr(tb, "tb_frame", None), "f_code", None)
-    filename = getattr(code, "co_filename", None)
-    if not isinstance(filename, str) or not filename or filename.startswith("<"):
+    while tb is not None and len(frames) < 10_000:
+        filename = getattr(getattr(getattr(tb, "tb_frame", None), "f_code", None), "co_filename", None)
+        if isinstance(filename, str) and filename and not filename.startswith("<"):
+            frames.append((filename, getattr(tb, "tb_lineno", 0)))
+        tb = getattr(tb, "tb_next", None)
+    if not frames:
         return ""
-    return f"{filename}:{getattr(tb, 'tb_lineno', 0)}"
+    own = [frame for frame in frames if not os.path.abspath(frame[0]).startswith(_NOT_THE_STORES)]
+    filename, line = (own or frames)[-1]
+    return f"{filename}:{line}"
 
 
 def safe_str(exc: BaseException) -> str:
