@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["pytester", "servers"]
+pytest_plugins = ["pytester", "servers", "quick_loop"]
 
 TESTS_DIR = Path(__file__).parent
 TRACEBACK_FRAME = re.compile(r"^(?P<path>\S+\.py):\d+: in ")

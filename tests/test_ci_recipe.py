@@ -118,6 +118,7 @@ def test_both_jobs_install_the_kit_and_run_the_same_check():
     assert set(yaml_commands()) - {INSTALL} == {check, *(c for c in github if " certify " in c)}
 
 
+@pytest.mark.slow
 def test_the_check_job_passes_on_known_failures_and_fails_on_a_regression(repo):
     check = next(c for c in yaml_commands() if " check " in c)
     (adopt,) = [
@@ -146,6 +147,7 @@ def test_the_check_job_passes_on_known_failures_and_fails_on_a_regression(repo):
     assert "unexpected-pass: BYID-MISS now passes, remove it from tokenstore-expect.txt" in fixed.stdout
 
 
+@pytest.mark.slow
 def test_the_certify_job_certifies_a_store_that_passes(repo):
     (certify,) = [c for c in yaml_commands() if " certify " in c]
     _store(repo, FIXED)

@@ -19,6 +19,7 @@ def test_the_page_names_every_store_of_the_compat_script_once():
     assert names == [store.label for store in compat.STORES]
 
 
+@pytest.mark.slow
 def test_the_rows_of_the_in_process_stores_match_fresh_runs(tmp_path):
     # The reference stores' rows are checked by test_reference_stores.py, from its own full runs.
     stores = [store for spec, store in IN_PROCESS.items() if spec not in REFERENCE_STORES]

@@ -62,6 +62,7 @@ def _gone(pid: int) -> bool:
     return False
 
 
+@pytest.mark.quick
 def test_a_store_that_crashes_the_interpreter_fails_its_clause_and_the_run_goes_on(run_kit, pytester):
     pytester.makepyfile(misbehaving=MISBEHAVING)
     run = run_kit("--tokenstore=misbehaving:Crashing", "-k", "test_concurrency")

@@ -118,6 +118,7 @@ def test_a_server_that_cannot_start_fails_in_one_line_naming_it(servers_dir):
     assert _alive(_pids(servers_dir)["postgres"])
 
 
+@pytest.mark.slow  # starts the servers of its own
 def test_stop_returns_only_when_every_server_is_gone():
     directory = Path(tempfile.mkdtemp(prefix="dbservers-"))
     try:

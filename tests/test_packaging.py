@@ -139,6 +139,7 @@ def test_the_sdist_holds_what_a_packager_needs_to_run_the_tests(released):
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 
 
+@pytest.mark.slow
 def test_a_git_url_builds_the_package(tmp_path):
     """``pip install "tokenstore-conformance @ git+URL"`` (docs/install.md), from a repository of the source."""
     source = copy_source(tmp_path / "repository")

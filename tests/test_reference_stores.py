@@ -13,9 +13,14 @@ REFERENCE_STORES = [
     "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore",
     "tokenstore_conformance.reference_stores.list_store:ListTokenStore",
 ]
+# The quick loop's one full child run: every engine (contract, lifecycle, threads, SDK flow) on one store.
+QUICK = "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore"
 
 
-@pytest.mark.parametrize("spec", REFERENCE_STORES)
+@pytest.mark.parametrize(
+    "spec",
+    [pytest.param(spec, marks=[pytest.mark.quick] if spec == QUICK else []) for spec in REFERENCE_STORES],
+)
 def test_reference_store_passes_every_clause(run_kit, spec, tmp_path):
     report = tmp_path / "report.json"
     run = run_kit(f"--tokenstore={spec}", f"--tokenstore-report={report}")

@@ -58,6 +58,7 @@ def test_the_console_script_is_the_same_command(tmp_path):
     assert done.stdout.strip() == f"tokenstore-conformance {__version__}"
 
 
+@pytest.mark.slow
 def test_check_runs_from_any_directory_with_pytests_exit_codes(tmp_path):
     passed = kit("check", LIST_STORE, "--", *CHILD_PYTEST, "-k", "BYID-HIT", cwd=tmp_path)
     assert passed.returncode == 0, passed.stdout[-3000:]
@@ -76,6 +77,7 @@ def test_check_runs_from_any_directory_with_pytests_exit_codes(tmp_path):
     assert "name at least one store" in nothing.stderr
 
 
+@pytest.mark.slow
 def test_certify_a_conformant_store(tmp_path):
     # The memory store: the list store scans by design, and certify is strict about SCALE's warning.
     done = kit(

@@ -75,6 +75,7 @@ def _one_bug_run(run_kit, pytester: pytest.Pytester):
     )
 
 
+@pytest.mark.quick
 def test_one_bug_under_q_prints_the_table_and_one_line_per_kind_of_fault(run_kit, pytester):
     run = _one_bug_run(run_kit, pytester)
     assert run.ret == pytest.ExitCode.TESTS_FAILED, run
