@@ -98,9 +98,13 @@ def held_tokens(target: Target, store: TokenStore) -> int:
 def refuse_if_not_empty(target: Target) -> None:
     """Stop before writing anything if a fresh store already holds tokens (a production database?)."""
     with scratch_directory() as directory, open_store(target, directory) as store:
-        held = held_tokens(target, store)
+        refuse_held(target, store, "the bench saves and deletes tokens, so point it at an empty store")
+
+
+def refuse_held(target: Target, store: TokenStore, why: str) -> None:
+    """Raise StoreRefused if ``store`` holds tokens the bench did not write; ``why`` ends the message."""
+    held = held_tokens(target, store)
     if held:
         raise StoreRefused(
-            f"SPEC {target.spec!r}: the store already holds {held} token(s) the bench did not write; "
-            "the bench saves and deletes tokens, so point it at an empty store"
+            f"SPEC {target.spec!r}: the store already holds {held} token(s) the bench did not write; {why}"
         )

@@ -7,7 +7,7 @@ got, so the table and the files can say why it has no figures.
 
 from __future__ import annotations
 
-from .loading import StoreRefused, Target, held_tokens, open_store, scratch_directory
+from .loading import Target, open_store, refuse_held, scratch_directory
 from .measure import OutOfBudget, SizeRun
 from .progress import Progress
 from .report import Gap, Row, format_seconds, rows_of
@@ -39,12 +39,11 @@ def measure(
     nothing the bench did not write.
     """
     with scratch_directory() as directory, open_store(target, directory) as store:
-        held = held_tokens(target, store)
-        if held:
-            raise StoreRefused(
-                f"SPEC {target.spec!r}: a new store holds {held} token(s) before size {size:,}; "
-                "its storage is shared and was not emptied, so the bench stops"
-            )
+        refuse_held(
+            target,
+            store,
+            f"before size {size:,} its storage was not emptied, so it is shared and the bench stops",
+        )
         sized = SizeRun(target.label, store, size, progress, budget)
         try:
             results = sized.run(repeat, batch)
