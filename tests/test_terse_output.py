@@ -283,3 +283,21 @@ def test_paths_under_the_working_directory_are_relative(tmp_path: Path):
     assert (
         shown_test("test_get.py::test_x", Path("/elsewhere/test_get.py"), tmp_path) == "test_get.py::test_x"
     )
+
+
+def test_a_test_that_fails_in_call_and_in_teardown_counts_once():
+    from tokenstore_conformance.harness.terse import KIND, FailureGroups
+
+    noted = (KIND, ("k", "ValueError from save_token", "ValueError from save_token: x", "", "test_a.py"))
+
+    def failed(nodeid: str, when: str) -> pytest.TestReport:
+        return pytest.TestReport(
+            nodeid, ("test_a.py", 1, nodeid), {}, "failed", "boom", when, user_properties=[noted]
+        )
+
+    groups = FailureGroups(settings=None)
+    for nodeid, when in [("test_a.py::t1", "call"), ("test_a.py::t1", "teardown"), ("test_a.py::t0", "call")]:
+        groups.pytest_runtest_logreport(failed(nodeid, when))
+    (line,) = groups.lines(Path.cwd())
+    assert line.startswith("2 failures: ValueError from save_token"), line
+    assert "(first: test_a.py::t0)" in line, line

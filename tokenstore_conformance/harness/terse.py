@@ -32,10 +32,14 @@ class Group:
     label: str
     exact: str  # the first failure's own message: shown while every failure of the kind says the same
     origin: str  # FILE:LINE where the first of them was raised in the store, or ""
-    count: int
+    tests: set[str]  # node ids: a test whose call and teardown both fail counts once
     first: str
     first_path: str
     varies: bool = False  # the failures' messages differ in their volatile parts
+
+    @property
+    def count(self) -> int:
+        return len(self.tests)
 
 
 def _noted(report: pytest.TestReport) -> tuple[str, ...] | None:
@@ -83,9 +87,9 @@ class FailureGroups:
         key, label, exact, origin, path = noted
         group = self.groups.get(key)
         if group is None:
-            self.groups[key] = Group(label, exact, origin, 1, report.nodeid, path)
+            self.groups[key] = Group(label, exact, origin, {report.nodeid}, report.nodeid, path)
             return
-        group.count += 1
+        group.tests.add(report.nodeid)
         group.varies = group.varies or exact != group.exact
         if report.nodeid < group.first:
             group.first, group.first_path = report.nodeid, path
