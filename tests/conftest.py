@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["pytester", "servers", "quick_loop"]
+pytest_plugins = ["pytester", "support.servers", "support.quick_loop"]
 
 TESTS_DIR = Path(__file__).parent
 TRACEBACK_FRAME = re.compile(r"^(?P<path>\S+\.py):\d+: in ")
@@ -124,7 +124,7 @@ def pytest_terminal_summary(terminalreporter) -> None:
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """$TOKENSTORE_REDIS_URL, or a redis-server started for this session and stopped by its PID."""
-    from redis_server import RedisServer, RedisServerError
+    from support.redis_server import RedisServer, RedisServerError
 
     from tokenstore_conformance.reference_stores.redis_store import URL_VARIABLE
 

@@ -16,8 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-import bench_stores
 import pytest
+from support import bench_stores
 
 from tokenstore_conformance import __version__
 from tokenstore_conformance.bench.measure import OPS
@@ -80,7 +80,7 @@ def test_the_bench_writes_json_csv_and_png_for_every_store_operation_and_size(tm
 
 
 def test_a_store_that_holds_tokens_is_refused_and_left_alone(capsys):
-    assert main(["bench", "bench_stores:prefilled", "--sizes", "5", "--quiet"]) == 4
+    assert main(["bench", "support.bench_stores:prefilled", "--sizes", "5", "--quiet"]) == 4
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.count("\n") == 1
@@ -114,7 +114,10 @@ def test_plot_without_matplotlib_says_what_to_install_before_measuring(capsys, m
 def test_a_generator_factory_gets_a_fresh_directory_per_size_and_its_teardown_runs(capsys, monkeypatch):
     monkeypatch.setattr(bench_stores, "TEARDOWNS", [])
     monkeypatch.setattr(bench_stores, "DIRECTORIES", [])
-    assert main(["bench", "bench_stores:with_teardown", "--sizes", "3,4", "--repeat", "1", "--quiet"]) == 0
+    assert (
+        main(["bench", "support.bench_stores:with_teardown", "--sizes", "3,4", "--repeat", "1", "--quiet"])
+        == 0
+    )
     # One store for the emptiness check, then one per size, each in a directory of its own.
     assert len(bench_stores.DIRECTORIES) == 3
     assert len(set(bench_stores.DIRECTORIES)) == 3
@@ -123,7 +126,10 @@ def test_a_generator_factory_gets_a_fresh_directory_per_size_and_its_teardown_ru
 
 
 def test_a_store_that_answers_wrongly_stops_the_bench_with_exit_1(capsys):
-    assert main(["bench", "bench_stores:ForgetfulStore", "--sizes", "5", "--repeat", "1", "--quiet"]) == 1
+    assert (
+        main(["bench", "support.bench_stores:ForgetfulStore", "--sizes", "5", "--repeat", "1", "--quiet"])
+        == 1
+    )
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "find_token by user name answered None, expected 'user0000" in err
@@ -193,7 +199,10 @@ def test_scale_stops_when_its_budget_is_spent():
 
 def test_a_slow_fill_shows_progress_in_a_log_while_it_fills(capsys):
     # 300 saves of 5 ms: about 1.5 s of fill, the slow part, on a stream that is not a terminal.
-    assert main(["bench", "bench_stores:SlowSaves", "--sizes", "300", "--repeat", "1", "--batch", "5"]) == 0
+    assert (
+        main(["bench", "support.bench_stores:SlowSaves", "--sizes", "300", "--repeat", "1", "--batch", "5"])
+        == 0
+    )
     err = capsys.readouterr().err.splitlines()
     filling = [
         line
@@ -208,7 +217,16 @@ def test_a_slow_fill_shows_progress_in_a_log_while_it_fills(capsys):
 
 
 def test_the_size_budget_stops_a_size_and_the_larger_ones_and_says_why(capsys, tmp_path):
-    argv = ["bench", "bench_stores:SlowPast30", "--sizes", "20,200,2000", "--repeat", "1", "--batch", "5"]
+    argv = [
+        "bench",
+        "support.bench_stores:SlowPast30",
+        "--sizes",
+        "20,200,2000",
+        "--repeat",
+        "1",
+        "--batch",
+        "5",
+    ]
     argv += ["--size-budget", "0.5", "--json", str(tmp_path / "r.json"), "--csv", str(tmp_path / "r.csv")]
     started = time.monotonic()
     assert main(argv) == 0  # a slow store is not a failing one
@@ -257,7 +275,16 @@ def test_ctrl_c_keeps_what_was_measured_exits_130_and_cleans_up(
 ):
     for name in ("BUILT", "TEARDOWNS", "DIRECTORIES"):
         monkeypatch.setattr(bench_stores, name, [])
-    argv = ["bench", f"bench_stores:{factory}", "--sizes", "10,20,100,1000", "--repeat", "2", "--batch", "5"]
+    argv = [
+        "bench",
+        f"support.bench_stores:{factory}",
+        "--sizes",
+        "10,20,100,1000",
+        "--repeat",
+        "2",
+        "--batch",
+        "5",
+    ]
     argv += ["--json", str(tmp_path / "r.json"), "--csv", str(tmp_path / "r.csv")]
     try:
         code = main(argv)

@@ -20,10 +20,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from ci_commands import commands, fenced
 from conftest import TESTS_DIR
-from kit_source import build_wheel, copy_source, fresh_environment, run, with_first_on_path
-from reports import clause_verdicts, valid_report
+from support.ci_commands import commands, fenced
+from support.kit_source import build_wheel, copy_source, fresh_environment, run, with_first_on_path
+from support.reports import clause_verdicts, valid_report
 
 from tokenstore_conformance import __version__
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from compat_page import IN_PROCESS, PAGE, compat, stale_rows, table_rows
+from support.compat_page import IN_PROCESS, PAGE, compat, stale_rows, table_rows
 from test_reference_stores import REFERENCE_STORES
 
 

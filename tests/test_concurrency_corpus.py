@@ -21,7 +21,7 @@ from conftest import TESTS_DIR
 from tokenstore_conformance.harness.clauses import CLAUSES
 
 GROUP = ("-k", "test_concurrency", "-q", "--tb=short", "-rf")
-# The weakest single-run catch measured (python tests/concurrency_rates.py --runs 10) is the SDK
+# The weakest single-run catch measured (python tools/concurrency_rates.py --runs 10) is the SDK
 # FileStore's CRASH-DURABLE, 7 of 10: five runs all miss it with a chance of 0.3**5, about 0.2 %.
 RETRIES = 4
 CONCURRENCY = {cid for cid in CLAUSES if cid.startswith(("CONC-", "CRASH-"))} | {"FLOW-CONCURRENT-REFRESH"}
@@ -74,7 +74,7 @@ def test_each_store_fails_exactly_its_declared_clauses(run_kit, batch):
     """No store fails a clause it does not declare, in any run; every declared clause is caught.
 
     Catching a race takes the race to happen, so a store whose declared clause
-    passed is run again, up to RETRIES times (tests/concurrency_rates.py
+    passed is run again, up to RETRIES times (tools/concurrency_rates.py
     measures how often a single run catches each store). A correct store is
     never run again: one failure of it is a false alarm.
     """

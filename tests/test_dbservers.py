@@ -12,8 +12,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from servers import SCRIPT, ServerFailure, read_env, run_script
 from sqlalchemy import create_engine, text
+from support.servers import SCRIPT, ServerFailure, read_env, run_script
 
 NAMES = ("postgres", "mariadb", "redis")
 

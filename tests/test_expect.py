@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reports import clause_verdicts, valid_report
+from support.reports import clause_verdicts, valid_report
 
 from tokenstore_conformance.harness.expect import COMMENT_LIMIT, ExpectError, read_expect
 

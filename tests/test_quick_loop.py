@@ -1,4 +1,4 @@
-"""The quick loop (tests/quick_loop.py) leaves out what is slow and keeps what is marked quick."""
+"""The quick loop (tests/support/quick_loop.py) leaves out what is slow and keeps what is marked quick."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def test_the_engines_one_child_run():
 @pytest.fixture
 def loop(pytester: pytest.Pytester) -> pytest.Pytester:
     pytester.makeconftest(
-        'import pytest\npytest_plugins = ["quick_loop"]\n\n@pytest.fixture\ndef redis_url():\n    return "redis://"\n'
+        'import pytest\npytest_plugins = ["support.quick_loop"]\n\n@pytest.fixture\ndef redis_url():\n    return "redis://"\n'
     )
     pytester.makeini("[pytest]\nmarkers =\n    slow: slow\n    quick: quick\n")
     pytester.makepyfile(test_loop=TESTS)

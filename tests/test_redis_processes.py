@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 import pytest
 import redis
-from redis_index import index_problems
-from redis_server import RedisServer, RedisServerError
+from support.redis_index import index_problems
+from support.redis_server import RedisServer, RedisServerError
 
 from tokenstore_conformance.records import make_token, record_of, records_of
 from tokenstore_conformance.reference_stores.records import new_id, row_from_token

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from redis_index import index_problems, keys_under, snapshot
+from support.redis_index import index_problems, keys_under, snapshot
 
 from tokenstore_conformance.harness.clauses import CLAUSES
 from tokenstore_conformance.records import make_token, record_of, records_of

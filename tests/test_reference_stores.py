@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from compat_page import IN_PROCESS, label_of, stale_rows
+from support.compat_page import IN_PROCESS, label_of, stale_rows
 
 from tokenstore_conformance.harness.clauses import CLAUSES
 

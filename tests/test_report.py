@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import jsonschema
 import pytest
-from reports import clause_verdicts, schema, store_of, valid_report
+from support.reports import clause_verdicts, schema, store_of, valid_report
 
 from tokenstore_conformance import __version__
 from tokenstore_conformance.harness.clauses import CLAUSES, prerequisites

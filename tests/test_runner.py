@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TESTS_DIR
-from reports import valid_report
+from support.reports import valid_report
 
 from tokenstore_conformance import __version__
 from tokenstore_conformance.harness.clauses import CLAUSES

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reports import clause_verdicts, store_of, valid_report
+from support.reports import clause_verdicts, store_of, valid_report
 
 from tokenstore_conformance.harness.clauses import CLAUSES
 

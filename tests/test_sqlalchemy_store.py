@@ -1,6 +1,6 @@
 """The SQLAlchemy store on real PostgreSQL and MariaDB servers: values, names, restarts, forks, factory.
 
-Servers come from tests/servers.py: the environment's, or a set this test
+Servers come from tests/support/servers.py: the environment's, or a set this test
 process starts. Nothing here is skipped: a server that cannot start errors.
 """
 

@@ -1,6 +1,6 @@
 """Per-operation latency of the Redis store next to the SQLite file store, 1,000 tokens each.
 
-    python tests/bench_redis_latency.py [--tokens 1000] [--calls 1000]
+    python tools/bench_redis_latency.py [--tokens 1000] [--calls 1000]
 
 Starts a private redis-server twice (Unix socket, then TCP on 127.0.0.1) unless
 TOKENSTORE_REDIS_URL names one, fills each store with the same tokens and
@@ -23,10 +23,10 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import redis  # noqa: E402
-from redis_server import RedisServer  # noqa: E402
+from support.redis_server import RedisServer  # noqa: E402
 
 from tokenstore_conformance.records import make_token  # noqa: E402
 from tokenstore_conformance.reference_stores.redis_store import URL_VARIABLE, RedisTokenStore  # noqa: E402

@@ -1,6 +1,6 @@
 """Which faulty stores the lifecycle test catches in its default profile, seed by seed.
 
-    python tests/lifecycle_catch_table.py [--seeds 0-5] [--jobs 2] [SPEC ...]
+    python tools/lifecycle_catch_table.py [--seeds 0-5] [--jobs 2] [SPEC ...]
 
 Without SPECs it takes every store of ``tests/sequence_stores/`` and every
 broken store of ``tests/broken_stores/`` that declares ``LIFECYCLE`` (the
@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-TESTS_DIR = Path(__file__).parent
+TESTS_DIR = Path(__file__).resolve().parent.parent / "tests"
 ROW = re.compile(r"^LIFECYCLE\s+MUST\s+(?P<cells>.+)$")
 
 

@@ -2,7 +2,7 @@
 
 No TCP port is opened (``--port 0``), so parallel test workers and other
 programs on the machine never meet it. Used by tests/test_redis_store.py and
-tests/bench_redis_latency.py.
+tools/bench_redis_latency.py.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """How reliably the concurrency clauses judge the corpus: catch rates of broken stores, pass rates of correct ones.
 
-    python tests/concurrency_rates.py                 # 20 runs per broken store, 50 per correct one
-    python tests/concurrency_rates.py --runs 5 lost_update sqlite_immediate
+    python tools/concurrency_rates.py                 # 20 runs per broken store, 50 per correct one
+    python tools/concurrency_rates.py --runs 5 lost_update sqlite_immediate
 
 Every applicable concurrency clause runs on each store through the engine the
 contract tests use (one launcher for the whole measurement), and each run is
@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parent.parent / "tests"
 sys.path.insert(0, str(TESTS))
 
 from tokenstore_conformance.concurrency import (  # noqa: E402

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "dbservers"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "dbservers"
 BACKENDS = ("postgres", "mariadb")
 URL_VARIABLES = {"postgres": "TOKENSTORE_POSTGRES_URL", "mariadb": "TOKENSTORE_MARIADB_URL"}
 
