@@ -135,7 +135,7 @@ def run_stores(
     out.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         reports = list(pool.map(lambda store: run_store(store, out, urls), stores))
-    return list(zip(stores, reports))
+    return list(zip(stores, reports, strict=True))
 
 
 def report_sources(results: list[tuple[Store, Path]]) -> list[str]:

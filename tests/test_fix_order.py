@@ -107,5 +107,5 @@ def test_the_guide_gives_the_fix_tiers_in_order():
     assert [title for title, _ in numbered[: len(FIX_TIERS)]] == [
         title.capitalize() for title, _ in FIX_TIERS
     ]
-    for (_, text), (_, tier) in zip(numbered, FIX_TIERS):
+    for (_, text), (_, tier) in zip(numbered, FIX_TIERS, strict=False):
         assert re.findall(r"`([A-Z-]+)`", text.split(".", 1)[0]) == list(tier)

@@ -58,7 +58,7 @@ def test_every_value_comes_back_byte_exact_and_finds_only_its_own_record(redis_s
         store.save_token(token)
         saved.append(token)
     assert records_of(store.get_tokens()) == records_of(saved)
-    for token, value in zip(saved, HOSTILE):
+    for token, value in zip(saved, HOSTILE, strict=False):
         assert record_of(store.find_token_by_id(token.get_id())) == record_of(token)
         # What Redis holds is the value itself, one hash field per column, the id beside them.
         stored = store.client.hgetall(store.record_key(token.get_id()))

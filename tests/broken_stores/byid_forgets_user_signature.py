@@ -24,7 +24,7 @@ class Store(DictTokenStore):
         row = self._rows.get(id)
         if row is None:
             return None
-        values = dict(zip(COLUMNS, row))
+        values = dict(zip(COLUMNS, row, strict=False))
         # fault: the constructor's arguments are filled, but id and user_signature are forgotten
         token = OAuthToken(
             client_id=values["client_id"],

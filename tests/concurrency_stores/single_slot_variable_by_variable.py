@@ -25,7 +25,7 @@ class Store(SingleSlotTokenStore):
         self._lock = contextlib.nullcontext()  # fault: "threads" declared, nothing to back it
 
     def _write(self, row) -> None:
-        for name, value in zip(VARIABLES, row):
+        for name, value in zip(VARIABLES, row, strict=False):
             time.sleep(0)  # one call to the secret store per variable
             if value is None:
                 self._environ.pop(name, None)

@@ -78,6 +78,7 @@ class Store(SQLiteFileStore):
                     "api_domain",
                 ),
                 row,
+                strict=False,
             )
         )
         db.execute(UPSERT_CREDENTIALS, tuple(values[c] for c in CREDENTIALS))

@@ -44,7 +44,9 @@ class SingleSlotTokenStore(TokenStore):
         return tuple(self._environ.get(name) for name in VARIABLES)
 
     def _write(self, row: Row) -> None:
-        self._environ = {name: value for name, value in zip(VARIABLES, row) if value is not None}
+        self._environ = {
+            name: value for name, value in zip(VARIABLES, row, strict=False) if value is not None
+        }
 
     @staticmethod
     def _names(token: OAuthToken, row: Row) -> bool:

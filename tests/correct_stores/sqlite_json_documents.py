@@ -24,7 +24,7 @@ KEYS = frozenset({"user_name", "access_token", "grant_token", "refresh_token"})
 
 
 def _document(row) -> str:
-    return json.dumps(dict(zip(COLUMNS, row)), ensure_ascii=False)
+    return json.dumps(dict(zip(COLUMNS, row, strict=False)), ensure_ascii=False)
 
 
 def _row(document: str) -> tuple:

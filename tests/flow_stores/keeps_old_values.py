@@ -20,6 +20,8 @@ class Store(ListTokenStore):
                 return
             stored = self._rows[index]
             incoming = row_from_token(token)
-            self._rows[index] = tuple(old if old is not None else new for old, new in zip(stored, incoming))
+            self._rows[index] = tuple(
+                old if old is not None else new for old, new in zip(stored, incoming, strict=False)
+            )
             if token.get_id() is None:
                 token.set_id(stored[ID])

@@ -67,7 +67,7 @@ class Store(TokenStore):
 
     def _current(self):
         row = self.db.execute(f"SELECT id, {', '.join(FIELDS)} FROM token").fetchone()
-        return dict(zip(("id", *FIELDS), row)) if row is not None else None
+        return dict(zip(("id", *FIELDS), row, strict=False)) if row is not None else None
 
     @staticmethod
     def _names(token, row):

@@ -98,7 +98,7 @@ class Store(TokenStore):
                     f"INSERT INTO oauthtoken ({COLUMNS}) VALUES ({', '.join('?' * 10)})", _values(token)
                 )
                 return
-            merged = [old if new is None else new for old, new in zip(row, _values(token))]
+            merged = [old if new is None else new for old, new in zip(row, _values(token), strict=False)]
             names = COLUMNS.split(", ")[1:]
             self.db.execute(
                 f"UPDATE oauthtoken SET {', '.join(n + ' = ?' for n in names)} WHERE id = ?",

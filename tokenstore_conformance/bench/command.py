@@ -233,7 +233,7 @@ def _report(
     settings = {"sizes": args.sizes, "repeat": args.repeat, "batch": args.batch, "max_size": skipped}
     settings["size_budget_s"] = args.size_budget
     settings["stores"] = {t.label: t.spec for t in targets}
-    settings["raw_select_us"] = dict(zip(("before", "after"), results.floor))
+    settings["raw_select_us"] = dict(zip(("before", "after"), results.floor, strict=False))
     if args.json is not None:
         write_json(args.json, results.rows, settings, results.gaps, results.interrupted)
     if args.csv is not None:
@@ -260,7 +260,7 @@ def _targets(specs: Sequence[str]) -> list[Target]:
     # Two stores named alike by their attribute (two tmp_path_store factories) keep their full SPEC.
     targets = [
         Target(t.spec, t.spec, t.loaded) if labels.count(t.label) > 1 and "=" not in s else t
-        for t, s in zip(targets, specs)
+        for t, s in zip(targets, specs, strict=True)
     ]
     labels = [t.label for t in targets]
     duplicates = sorted({label for label in labels if labels.count(label) > 1})

@@ -180,7 +180,7 @@ class SizeRun:
         return results
 
     def _expect(self, what: str, got: list[object], wanted: list[object]) -> None:
-        for answer, expected in zip(got, wanted):
+        for answer, expected in zip(got, wanted, strict=False):
             if answer != expected:
                 raise StoreFailed(
                     f"store {self.label} at N={self.size}: {what} answered {answer!r}, expected {expected!r}; "

@@ -37,7 +37,7 @@ def write_plot(path: Path, rows: Sequence[Row], stores: Sequence[str], title: st
         (len(ops) + columns - 1) // columns, columns, figsize=(16, 7.5), constrained_layout=True
     )
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for axis, op in zip(axes.flat, ops):
+    for axis, op in zip(axes.flat, ops, strict=False):
         for index, store in enumerate(stores):
             points = sorted((r.size, r) for r in rows if r.store == store and r.op == op)
             if not points:

@@ -183,7 +183,9 @@ def _block(
         body.append(line)
     widths = [max(len(line[i]) for line in [header, *body]) for i in range(len(header))]
     lines = [
-        "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths)))
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(line, widths, strict=False))
+        )
         for line in [header, *body]
     ]
     totals = [f"{s} {format_seconds(cell[s, 'fill'].total_s)} s" for s in stores if (s, "fill") in cell]

@@ -123,8 +123,8 @@ def measure_scale(
         statistics.median(second.find),
         statistics.median(first.update),
         statistics.median(second.update),
-        find_ratio=statistics.median(b / a for a, b in zip(first.find, second.find)),
-        update_ratio=statistics.median(b / a for a, b in zip(first.update, second.update)),
+        find_ratio=statistics.median(b / a for a, b in zip(first.find, second.find, strict=False)),
+        update_ratio=statistics.median(b / a for a, b in zip(first.update, second.update, strict=False)),
         interleaved=True,
     )
 

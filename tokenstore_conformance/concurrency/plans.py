@@ -108,7 +108,7 @@ def to_json(record: TokenRecord) -> list[str | None]:
 
 def from_json(row: list[str | None]) -> TokenRecord:
     names = list(TokenRecord.__dataclass_fields__)
-    return TokenRecord(**dict(zip(names, row)))
+    return TokenRecord(**dict(zip(names, row, strict=False)))
 
 
 def snapshot(token_object: object) -> list[str | None]:

@@ -128,7 +128,7 @@ def _judge(
         return problems.lines()
     grouped = by_user(records)
     now = now_ms()
-    for user, seeded in zip(users, tokens):
+    for user, seeded in zip(users, tokens, strict=True):
         held = grouped.get(seeded["user_name"], [])
         if len(held) != 1:
             problems.add("records per user", f"{seeded['user_name']} has {len(held)} records, expected 1")

@@ -159,7 +159,7 @@ def proc_update(troupe: Troupe, pairs: int, updates: int) -> dict:
             }
             for i in range(2 * pairs)
         ]
-        for writer, answer in zip(writers, _ask(troupe, actors, "update_step", args)):
+        for writer, answer in zip(writers, _ask(troupe, actors, "update_step", args), strict=False):
             if answer["found"] is not None and answer["found"] != writer["last"]:
                 writer["violations"].append(
                     {"expected": writer["last"], "found": answer["found"], "after": n}

@@ -120,7 +120,7 @@ NONE_KEYS = {
 def test_a_key_left_none_matches_no_record_that_lacks_it_too(token_store, single_user, shape, action):
     query = NONE_KEYS[shape]
     # A single-user store holds one record at a time: the lookup meets each sparse record alone.
-    pairs = [([d], [s]) for d, s in zip(DENSE, SPARSE)] if single_user else [(DENSE, SPARSE)]
+    pairs = [([d], [s]) for d, s in zip(DENSE, SPARSE, strict=True)] if single_user else [(DENSE, SPARSE)]
     for dense, sparse in pairs:
         control = _outcome(token_store, dense, query, action)
         trial = _outcome(token_store, sparse, query, action)

@@ -38,7 +38,7 @@ def _control(name: str, other: str) -> tuple[str, str]:
 def _scenario(store, first: str, second: str, numbers: tuple[int, int]) -> Observed:
     seen = Observed()
     before = {r.id for r in listing(store)}
-    values = [user_values(n, user_name=name) for n, name in zip(numbers, (first, second))]
+    values = [user_values(n, user_name=name) for n, name in zip(numbers, (first, second), strict=True)]
     later = f"1000.access.after-delete.{numbers[0]}"
     for each in values:
         seen.known(*each.values())

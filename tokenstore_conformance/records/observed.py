@@ -70,7 +70,9 @@ class Observed:
 
 def first_difference(control: Observed, trial: Observed) -> str | None:
     """The first step at which the two runs differ, told with both answers; None if they agree."""
-    for (step, shape, answer), (_, other_shape, other_answer) in zip(control.steps, trial.steps):
+    for (step, shape, answer), (_, other_shape, other_answer) in zip(
+        control.steps, trial.steps, strict=False
+    ):
         if shape != other_shape:
             return f"{step}: the store answered\n  {told(other_answer)}\nwhere the control run got\n  {told(answer)}"
     if len(control.steps) != len(trial.steps):

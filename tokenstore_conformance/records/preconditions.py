@@ -16,12 +16,12 @@ clause fails.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar, Union
+from typing import TypeVar
 
 T = TypeVar("T")
 Found = TypeVar("Found")
 CHAIN_LIMIT = 200  # exceptions looked at in one chain
-Owners = Union[str, tuple[str, ...]]
+Owners = str | tuple[str, ...]
 
 
 class PreconditionFailed(AssertionError):

@@ -136,7 +136,7 @@ def _text(value: str | bytes) -> str:
 def _row(pairs: dict | Sequence) -> Row:
     """A record row from HGETALL's reply: a dict from a command, a flat list from a script."""
     if not isinstance(pairs, dict):
-        pairs = dict(zip(pairs[::2], pairs[1::2]))
+        pairs = dict(zip(pairs[::2], pairs[1::2], strict=False))
     fields = {_text(name): _text(value) for name, value in pairs.items()}
     return tuple(fields.get(column) for column in COLUMNS)
 

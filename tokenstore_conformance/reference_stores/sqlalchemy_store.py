@@ -220,7 +220,7 @@ class SQLAlchemyTokenStore(TokenStore):
         Returns the record's id, or None when the record disappeared between
         lookup and update (a concurrent delete), so the save is tried again.
         """
-        values = dict(zip(COLUMNS, row_from_token(token)))
+        values = dict(zip(COLUMNS, row_from_token(token), strict=True))
         key = lookup_key(token)
         table = self.table
         with self.engine.connect() as connection:
