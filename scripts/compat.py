@@ -9,7 +9,7 @@ are imported from the installed copy. The server stores need
 TOKENSTORE_POSTGRES_URL, TOKENSTORE_MARIADB_URL and TOKENSTORE_REDIS_URL (from
 ``scripts/dbservers start DIR; . DIR/env``); when one is missing the script
 starts the servers with scripts/dbservers, as CI does, and stops them at the
-end. ``tox -e compat`` runs this script; tests/test_compatibility.py runs the
+end. ``tox -e compat`` runs this script; tests/project/test_compatibility.py runs the
 in-process stores through it and checks that the page shows their rows.
 """
 

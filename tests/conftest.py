@@ -7,13 +7,12 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from support.layout import CHILD_PYTHONPATH
 
 pytest_plugins = ["pytester", "support.servers", "support.quick_loop"]
 
-TESTS_DIR = Path(__file__).parent
 TRACEBACK_FRAME = re.compile(r"^(?P<path>\S+\.py):\d+: in ")
 ERROR_LINE = re.compile(r"^E\s+(?P<name>[A-Za-z_][\w.]*(?:Error|Exception))(:|$)")
 # What the kit raises on purpose when a store breaks a clause, or cannot be built.
@@ -79,7 +78,7 @@ def run_kit(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
     The child imports the kit from wherever it is installed, never from this
     source tree, because the child's working directory is a temporary one.
     """
-    monkeypatch.setenv("PYTHONPATH", str(TESTS_DIR))
+    monkeypatch.setenv("PYTHONPATH", CHILD_PYTHONPATH)
     monkeypatch.delenv("TOKENSTORE", raising=False)
 
     def run(*args: str, timeout: float = 600, cache: bool = False) -> KitRun:

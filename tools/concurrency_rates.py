@@ -23,7 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
-sys.path.insert(0, str(TESTS))
+sys.path[:0] = [str(TESTS / "corpus"), str(TESTS)]
 
 from tokenstore_conformance.concurrency import (  # noqa: E402
     CHECKS,
@@ -46,7 +46,7 @@ REFERENCE = [
 def corpus() -> list[tuple[str, str, frozenset[str] | None]]:
     """(name, spec, expected clauses or None for a correct store) of every store measured."""
     stores = []
-    for path in sorted((TESTS / "concurrency_stores").glob("[a-z]*.py")):
+    for path in sorted((TESTS / "corpus" / "concurrency_stores").glob("[a-z]*.py")):
         module = importlib.import_module(f"concurrency_stores.{path.stem}")
         attribute = "make_store" if hasattr(module, "make_store") else "Store"
         expected = frozenset(module.EXPECTED_CLAUSES)

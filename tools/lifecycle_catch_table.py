@@ -2,14 +2,14 @@
 
     python tools/lifecycle_catch_table.py [--seeds 0-5] [--jobs 2] [SPEC ...]
 
-Without SPECs it takes every store of ``tests/sequence_stores/`` and every
-broken store of ``tests/broken_stores/`` that declares ``LIFECYCLE`` (the
+Without SPECs it takes every store of ``tests/corpus/sequence_stores/`` and every
+broken store of ``tests/corpus/broken_stores/`` that declares ``LIFECYCLE`` (the
 faults the state machine must find). For each seed it runs the kit once,
 ``-k test_lifecycle --tokenstore-profile=fast --tokenstore-seed=N``, from an
 empty directory, and reads the LIFECYCLE row of the clause table. Prints a
 Markdown table (one row per store, one column per seed) and the wall time of
 each run. Exits 1 if any store passed at any seed. Not a test: pytest does
-not collect it; the default seed is enforced by ``tests/test_lifecycle.py``.
+not collect it; the default seed is enforced by ``tests/kit/test_lifecycle.py``.
 """
 
 from __future__ import annotations
@@ -26,15 +26,16 @@ import time
 from pathlib import Path
 
 TESTS_DIR = Path(__file__).resolve().parent.parent / "tests"
+CORPUS_DIR = TESTS_DIR / "corpus"
 ROW = re.compile(r"^LIFECYCLE\s+MUST\s+(?P<cells>.+)$")
 
 
 def default_specs() -> list[str]:
     """Every sequence store, then every broken store that declares LIFECYCLE."""
-    sys.path.insert(0, str(TESTS_DIR))
+    sys.path.insert(0, str(CORPUS_DIR))
     specs = []
     for package in ("sequence_stores", "broken_stores"):
-        for info in sorted(pkgutil.iter_modules([str(TESTS_DIR / package)]), key=lambda i: i.name):
+        for info in sorted(pkgutil.iter_modules([str(CORPUS_DIR / package)]), key=lambda i: i.name):
             if info.name.startswith("_"):
                 continue
             module = importlib.import_module(f"{package}.{info.name}")
@@ -73,7 +74,9 @@ def run(specs: list[str], seed: int, jobs: int) -> tuple[list[str], float]:
     ]
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(TESTS_DIR), os.environ.get("PYTHONPATH")])),
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(CORPUS_DIR), str(TESTS_DIR), os.environ.get("PYTHONPATH")])
+        ),
     }
     env.pop("TOKENSTORE", None)
     with tempfile.TemporaryDirectory(prefix="catch-table-") as empty:

@@ -1,4 +1,4 @@
-"""Stores for tests/test_bench.py, named by SPEC (``bench_stores:ATTR``) like a user's own module."""
+"""Stores for tests/kit/test_bench.py, named by SPEC (``bench_stores:ATTR``) like a user's own module."""
 
 from __future__ import annotations
 

@@ -11,12 +11,17 @@ from __future__ import annotations
 import importlib.util
 import sys
 
-from conftest import TESTS_DIR
-
+from support.layout import ROOT
 from tokenstore_conformance.runner.report import BEGIN, END, load, rows
 
-ROOT = TESTS_DIR.parent
 PAGE = ROOT / "docs" / "compatibility.md"
+# The in-process reference stores, each judged by a full child run in tests/stores/test_reference_stores.py.
+REFERENCE_STORES = [
+    "tokenstore_conformance.reference_stores.sqlite_store:SQLiteTokenStore",
+    "tokenstore_conformance.reference_stores.sqlite_store:tmp_path_store",
+    "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore",
+    "tokenstore_conformance.reference_stores.list_store:ListTokenStore",
+]
 
 
 def _compat_script():

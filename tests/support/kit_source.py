@@ -14,9 +14,8 @@ import sys
 import venv
 from pathlib import Path
 
-from conftest import TESTS_DIR
+from support.layout import ROOT
 
-ROOT = TESTS_DIR.parent
 # What a checkout has that a release does not: VCS data, environments, build output, caches.
 NOT_SOURCE = shutil.ignore_patterns(
     ".git", ".venv", ".tox", "build", "dist", "wheels", "mutants", "*.egg-info", "__pycache__",

@@ -1,7 +1,7 @@
 """A private redis-server for the tests: a Unix socket in a temporary directory, stopped by its PID.
 
 No TCP port is opened (``--port 0``), so parallel test workers and other
-programs on the machine never meet it. Used by tests/test_redis_store.py and
+programs on the machine never meet it. Used by tests/stores/test_redis_store.py and
 tools/bench_redis_latency.py.
 """
 

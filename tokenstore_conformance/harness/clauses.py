@@ -109,7 +109,7 @@ _CLAUSES = [
 # The dependency graph. Every test stands on the FOUNDATION: the clauses that own what each of the
 # six methods raises or returns in the wrong shape (target/boundary.py) and the id a new save gets
 # (records.save_user). Beyond it, RELIES_ON names what a clause's tests use of other clauses' behaviour,
-# each use a requires()/relying_on() step (tests/test_fix_order.py checks that the tests state exactly
+# each use a requires()/relying_on() step (tests/kit/test_fix_order.py checks that the tests state exactly
 # these). When a prerequisite fails, the step makes the test "blocked by" it; the fix order, the
 # table's footer, the JSON report and docs/guide.md's "Fix in this order" all read this graph.
 _FIND_BY_KEY = ("FIND-BY-ID", "FIND-BY-USER", "FIND-BY-ACCESS", "FIND-BY-GRANT", "FIND-BY-REFRESH")

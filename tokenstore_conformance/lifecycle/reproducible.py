@@ -9,7 +9,7 @@ elsewhere. The lifecycle run turns that pool off while it runs.
 
 This reaches into Hypothesis's internals, so it lives here alone, and it does
 nothing on a Hypothesis without the pool (older) or with it moved (newer:
-the test of this module in tests/test_lifecycle.py then fails).
+the test of this module in tests/kit/test_lifecycle.py then fails).
 """
 
 from __future__ import annotations
