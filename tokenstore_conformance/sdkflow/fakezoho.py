@@ -89,7 +89,7 @@ class FakeZoho:
             server.daemon_threads = True
             thread = threading.Thread(
                 target=server.serve_forever,
-                kwargs={"poll_interval": 0.02},
+                kwargs={"poll_interval": 0.005},
                 name=f"fake-zoho-{region}",
                 daemon=True,
             )
@@ -98,9 +98,15 @@ class FakeZoho:
         return self
 
     def stop(self) -> None:
-        while self._servers:
-            _, (server, thread) = self._servers.popitem()
-            server.shutdown()
+        # shutdown() waits up to a poll interval for its server's loop to notice; the data
+        # centres' servers are told at once, so a flow test waits one interval, not one each.
+        servers = list(self._servers.values())
+        self._servers.clear()
+        stoppers = [threading.Thread(target=server.shutdown, daemon=True) for server, _ in servers]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper, (server, thread) in zip(stoppers, servers, strict=True):
+            stopper.join(timeout=5)
             server.server_close()
             thread.join(timeout=5)
 

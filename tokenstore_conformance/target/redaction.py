@@ -75,25 +75,33 @@ def _longest_first(environment: frozenset[str], fields: frozenset[str]) -> tuple
 
 def redact_report(report: object) -> None:
     """Mask credentials in what pytest prints and writes of a test report: traceback, sections, properties."""
+    secrets = _secrets()  # once per report: reading the environment costs more than the masking
+
+    def masked(text: str) -> str:
+        return redact(text, secrets)
+
     longrepr = getattr(report, "longrepr", None)
     if isinstance(longrepr, tuple) and len(longrepr) == 3:  # a skip: (path, line, reason)
-        report.longrepr = (longrepr[0], longrepr[1], redact(str(longrepr[2])))
+        report.longrepr = (longrepr[0], longrepr[1], masked(str(longrepr[2])))
     elif longrepr is not None:
         text = str(longrepr)
-        if redact(text) != text:
-            report.longrepr = redact(text)
-    report.sections = [(title, redact(body)) for title, body in getattr(report, "sections", [])]
+        if (hidden := masked(text)) != text:
+            report.longrepr = hidden
+    report.sections = [(title, masked(body)) for title, body in getattr(report, "sections", [])]
     report.user_properties = [
-        (name, redact(value) if isinstance(value, str) else value)
+        (name, masked(value) if isinstance(value, str) else value)
         for name, value in getattr(report, "user_properties", [])
     ]
 
 
-def redact(text: str) -> str:
-    """``text`` with every URL's password and every secret environment value replaced by ``***``."""
+def redact(text: str, secrets: tuple[str, ...] | None = None) -> str:
+    """``text`` with every URL's password and every secret environment value replaced by ``***``.
+
+    ``secrets`` are the values to mask, when the caller has worked them out for several texts.
+    """
     if not text:
         return text
     masked = _URL_PASSWORD.sub(lambda m: m["head"] + MASK, text)
-    for secret in _secrets():
+    for secret in _secrets() if secrets is None else secrets:
         masked = masked.replace(secret, MASK)
     return masked
