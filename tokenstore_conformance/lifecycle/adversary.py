@@ -182,11 +182,11 @@ class AdversarialMachine(CacheMachine):
         Each lookup's deciding key is unknown (or it has none), so each must
         miss, whatever records lack the keys it leaves None. The saved token's
         id comes from a small pool ("1" to "5" among them) or is a number just
-        above the count of records stored so far: ids that collide with those
+        above the count of records inserted so far: ids that collide with those
         of stores that number their records (a counter, a rowid, max + 1).
         """
         if counted is not None:
-            chosen = str(len(self.seen) + counted)
+            chosen = str(self.inserts + counted)
         with self._in("KEY-NONE"):
             query = {**self._none_shape(shape, app, self._fresh(text), chosen), **extra}
             self._save(make_token(**query), f"a token with keys left None ({shape}) is saved")
