@@ -1,6 +1,6 @@
-"""Rules that explore the corners of the key space on purpose, added to the lifecycle machine.
+"""The rules that explore the corners of the key space on purpose.
 
-The rules of ``machine.py`` follow what the SDK does, and values drawn at
+The rules of ``sdk_rules.py`` follow what the SDK does, and values drawn at
 random rarely land where stores go wrong. The rules here aim at four kinds of
 fault, each a bug real stores have, and name the clause of each kind in every
 failure they find:
@@ -13,7 +13,7 @@ failure they find:
   out side by side (USER-NAME-EXACT, with ``records/names.py``);
 - every read path read, one write (a delete, a refresh, a new login by user
   name, a rename), every read path read again: caches the write missed
-  (READ-AFTER-WRITE; those rules, and the helpers, are in ``caches.py``).
+  (READ-AFTER-WRITE; those rules are in ``caches.py``).
 
 Values stay in a small pool on purpose: names come from the users of the
 sequence and their near-duplicates, keys from records that are stored, so
@@ -27,7 +27,8 @@ from hypothesis.stateful import precondition, rule
 
 from ..records import family_variant, make_token, near_duplicates
 from . import strategies as values
-from .caches import TOKENS, CacheMachine, pick
+from .base import TOKENS, USERS, pick
+from .checked import CheckedSteps
 
 NONE_SHAPES = (
     "unknown-id",
@@ -40,16 +41,13 @@ NONE_SHAPES = (
 )
 
 
-class AdversarialMachine(CacheMachine):
-    """The lifecycle machine, plus rules that aim at the key space's corners (and, inherited, at caches)."""
-
-    users = CacheMachine.users
-    records = CacheMachine.records
+class AdversarialRules(CheckedSteps):
+    """Rules that aim at the key space's corners, each naming the kind of fault it aims at."""
 
     # --- near-duplicate user names ---------------------------------------------
 
     @precondition(lambda self: not self.run.single_user)
-    @rule(target=users, user=users, kind=values.name_variant_kinds())
+    @rule(target=USERS, user=USERS, kind=values.name_variant_kinds())
     def a_user_with_a_near_duplicate_name(self, user: str, kind: str) -> str:
         """Another user, whose name one sloppy comparison takes for an existing user's."""
         return family_variant(user, kind)
@@ -106,7 +104,7 @@ class AdversarialMachine(CacheMachine):
     @precondition(lambda self: not self.run.single_user and self.model.records)
     @rule(
         which=st.integers(0, 15),
-        user=users,
+        user=USERS,
         kind=st.none() | values.name_variant_kinds(),
         shared=st.sets(st.sampled_from(TOKENS), min_size=1),
         with_credentials=st.booleans(),
@@ -182,11 +180,11 @@ class AdversarialMachine(CacheMachine):
         Each lookup's deciding key is unknown (or it has none), so each must
         miss, whatever records lack the keys it leaves None. The saved token's
         id comes from a small pool ("1" to "5" among them) or is a number just
-        above the count of records stored so far: ids that collide with those
+        above the count of records inserted so far: ids that collide with those
         of stores that number their records (a counter, a rowid, max + 1).
         """
         if counted is not None:
-            chosen = str(len(self.seen) + counted)
+            chosen = str(self.inserts + counted)
         with self._in("KEY-NONE"):
             query = {**self._none_shape(shape, app, self._fresh(text), chosen), **extra}
             self._save(make_token(**query), f"a token with keys left None ({shape}) is saved")
@@ -196,7 +194,7 @@ class AdversarialMachine(CacheMachine):
 
     # --- ids the application chooses ------------------------------------------------
 
-    @rule(app=values.client_apps(), text=values.token_texts(), expiry=values.expiries(), user=users)
+    @rule(app=values.client_apps(), text=values.token_texts(), expiry=values.expiries(), user=USERS)
     def the_application_numbers_its_users_too(self, app: dict, text: str, expiry: str, user: str) -> None:
         """A user saved under a number of the application's choosing, the one the store hands out next.
 

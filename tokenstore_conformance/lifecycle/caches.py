@@ -1,5 +1,4 @@
-"""Rules that read every path around a write, on top of the lifecycle machine, and the helpers the
-adversarial rules share.
+"""The rules that read every path around a write: a long-running application, and warm caches.
 
 A store that caches invalidates the paths its author thought of. The rules
 here act like a long-running application: a token refreshed again and again,
@@ -12,66 +11,23 @@ READ-AFTER-WRITE.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from hypothesis import strategies as st
 from hypothesis.stateful import precondition, rule
 
-from ..records import KEYS, TokenRecord, family_variant, make_token, record_of, records_of
+from ..records import TokenRecord, family_variant, make_token
 from . import strategies as values
-from .machine import LifecycleMachine
-from .model import Undefined
+from .base import RECORDS, TOKENS, pick
+from .checked import CheckedSteps
 
-TOKENS = ("access_token", "grant_token", "refresh_token")
 WRITES = ("delete_token", "delete_tokens", "refresh", "new-login-by-user-name", "rename")
 
 
-def pick(records: dict, which: int) -> str:
-    """The ``which``-th key of ``records``, wrapping around."""
-    return list(records)[which % len(records)]
-
-
-class CacheMachine(LifecycleMachine):
-    """The lifecycle machine, plus rules for long-running applications and warm caches."""
-
-    users = LifecycleMachine.users
-    records = LifecycleMachine.records
-
-    # --- helpers ------------------------------------------------------------------
-
-    def _owner(self, field: str, value: str | None) -> str | None:
-        """The id of the record whose ``field`` is ``value``, if any."""
-        return next((rid for rid, r in self.model.records.items() if getattr(r, field) == value), None)
-
-    def _probe(self, query: dict[str, str | None], why: str) -> None:
-        """find_token with these fields, compared with the model; skipped where the contract says nothing."""
-        try:
-            self.model.match(record_of(make_token(**query)))
-        except Undefined:
-            return
-        found, _ = self._find(query, why)
-        self._scribble([found], "find_token")
-
-    def _probes(self, held: TokenRecord, app: dict[str, str]) -> list[dict[str, str]]:
-        """A lookup by each key the record has, with the credentials that key needs."""
-        return [self._query(key, getattr(held, key), app) for key in KEYS if getattr(held, key) is not None]
-
-    def _unused_name(self, name: str) -> str:
-        return name if self._owner("user_name", name) is None else self._fresh(name)
-
-    @contextmanager
-    def _in(self, *clauses: str) -> Iterator[None]:
-        """Name ``clauses`` in every failure inside the block: the kind of fault the rule aims at."""
-        self.context = clauses
-        try:
-            yield
-        finally:
-            self.context = ()
+class CacheRules(CheckedSteps):
+    """Rules for long-running applications and warm caches."""
 
     # --- a long-running application -------------------------------------------------
 
-    @rule(record=records, times=st.integers(2, 5), text=values.token_texts())
+    @rule(record=RECORDS, times=st.integers(2, 5), text=values.token_texts())
     def refreshed_all_day(self, record: str, times: int, text: str) -> None:
         """The SDK refreshes one user's token every hour: several updates of one record in a row.
 
@@ -83,42 +39,21 @@ class CacheMachine(LifecycleMachine):
             return
         for hour in range(times):
             token = self._held_token(record)
-            refreshable = None not in (
-                token.get_client_id(),
-                token.get_client_secret(),
-                token.get_refresh_token(),
-            )
+            refreshable = self._refreshable(token)
             expiry = str(1767225600000 + 3600000 * (hour + 1))
             self._exchange(token, text, expiry, rotate=refreshable and hour % 2 == 1)
             self._save(token, f"hour {hour + 1}: the SDK refreshes the token of {record!r}")
-            self.step_clauses = ("BYID-HIT",)
-            found = self._call(self.store, "find_token_by_id", record, clauses=self.step_clauses)
-            self._compare_by_id(record, found)
+            self._find_by_id(record, f"hour {hour + 1}: the SDK reads the token back by its id")
             # A restart in between starts from the keys the record has now, a rotated refresh token too.
             for query in self._probes(self.model.records[record], {}):
                 self._probe(query, f"hour {hour + 1}: a restarted worker looks the token up")
 
     # --- warm caches ------------------------------------------------------------------
 
-    def _compare_listing(self, why: str) -> None:
-        """get_tokens of the instance in use against the model (the invariant reads every instance later)."""
-        self.step_clauses = ("GET-ALL",)
-        self._say(f"{why}: get_tokens()")
-        tokens = self._call(self.store, "get_tokens", clauses=self.step_clauses)
-        if not isinstance(tokens, list):
-            self._fail(("GET-ALL",), f"get_tokens() returned {tokens!r}, not a list")
-        got, expected = records_of(tokens), self.model.all()
-        if got != expected:
-            self._fail(self._blame(got, ("GET-ALL",)), self._difference(got, expected, ""))
-        self._scribble(tokens, "get_tokens")
-
     def _read_every_path(self, probes: list[dict], rid: str, why: str) -> None:
         for query in probes:
             self._probe(query, why)
-        self.step_clauses = ("BYID-HIT",) if rid in self.model.records else ("BYID-MISS",)
-        self._say(f"{why}: find_token_by_id({rid!r})")
-        found = self._call(self.store, "find_token_by_id", rid, clauses=self.step_clauses)
-        self._compare_by_id(rid, found)
+        self._find_by_id(rid, why)
         self._compare_listing(why)
 
     @precondition(lambda self: self.model.records)

@@ -1,27 +1,22 @@
-"""The store and the model side by side: each SDK operation is performed on both and compared.
+"""Each operation performed on the store and on the model, and compared.
 
-``LifecycleMachine`` (machine.py) chooses the operations; this base class
-performs them, tells the story of the sequence, and turns every difference
-into a ``LifecycleMismatch`` naming the clauses the failing comparison checks.
+The rule groups choose the operations; the methods here perform them, tell
+the story of the sequence, and turn every difference into a
+``LifecycleMismatch`` naming the clauses the failing comparison checks.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-from hypothesis import event, note, reject
-from hypothesis.stateful import RuleBasedStateMachine
+from hypothesis import event, reject
 
 from ..records import FIELD_NAMES, FIND_BY, KEYS, SAVE_BY, TokenRecord, make_token, record_of, records_of
-from ..records.tokens import brief, describe, describe_value
-from ..sdk import OAuthToken, UserSignature
-from ..target.cleanup import empty_store
-from ..target.spec import StoreBuildError
-from ..target.timeouts import StoreTimeout
-from .failures import LifecycleAbort, LifecycleMismatch, ShrinkingOutOfTime
-from .model import TokenModel, Undefined
-from .state import Run
+from ..records.tokens import brief, describe
+from ..sdk import OAuthToken, SDKException, UserSignature
+from .base import MachineBase
+from .model import Undefined
 
 # After a test is done with an object the store handed it (or was handed), it
 # writes this marker into every field; a store that kept the object shows it.
@@ -34,113 +29,8 @@ DETACHED = {
 }
 
 
-class CheckedSteps(RuleBasedStateMachine):
-    """One example: a fresh store, a fresh model, and the operations that compare them."""
-
-    def __init__(self, run: Run) -> None:
-        super().__init__()
-        if run.out_of_time():
-            raise run.abort(ShrinkingOutOfTime())
-        self.run = run
-        self.model = TokenModel()
-        self.instances: list = []
-        self.seen: dict[str, TokenRecord] = {}  # the last state of every record ever stored, by id
-        self.history: dict[str, list[str]] = {key: [] for key in KEYS}  # every key value ever stored
-        self.serial = 0
-        self.inserts = 0  # records inserted so far, which is what a store that numbers its records counts
-        self.step_clauses: tuple[str, ...] = ("GET-EMPTY",)
-        self.unchecked_writes: list[str] = []  # clauses of the writes since the last full comparison
-        self.context: tuple[str, ...] = ()  # clauses a compound rule adds to every failure inside it
-        self.story: list[str] = []
-        self.store = self._open_first()
-
-    # --- opening, closing, calling ------------------------------------------
-
-    def _build(self):
-        try:
-            store = self.run.source.build()
-        except StoreBuildError as exc:
-            # A restart over storage an earlier instance created is INSTANCE-REOPEN's to get right.
-            owner = "INSTANCE-REOPEN" if self.instances and self.run.persistent else None
-            raise self.run.abort(
-                LifecycleAbort(str(exc), steps_taken=bool(self.story), owner=owner)
-            ) from None
-        self.instances.append(store)
-        if self.run.persistent is None:
-            self.run.persistent = self.run.source.persistent(store)
-            self.run.single_user = self.run.source.single_user(store)
-        return store
-
-    def _open_first(self):
-        # Fresh storage for every example: isolation never depends on the
-        # store's own delete methods working.
-        self.run.source.new_storage()
-        store = self._build()
-        held = self._call(store, "get_tokens", clauses=("GET-EMPTY",)) or []
-        if held and self.run.allow_existing:
-            empty_store(store)
-            held = self._call(store, "get_tokens", clauses=("GET-EMPTY",)) or []
-        if held:
-            raise self.run.abort(
-                LifecycleAbort(
-                    f"the store held {len(held)} token(s) when a new sequence began, so its storage is "
-                    "shared between instances and the previous sequence's cleanup did not empty it "
-                    "(are delete_tokens and delete_token broken?), or another process writes to it; "
-                    "the lifecycle test cannot start from an empty store"
-                )
-            )
-        return store
-
-    def teardown(self) -> None:
-        for store in reversed(self.instances):
-            empty_store(store)
-
-    def _call(self, store, method: str, *args: object, clauses: Sequence[str], allowed: tuple = ()):
-        try:
-            return getattr(store, method)(*args)
-        except StoreTimeout as exc:
-            story = "\n".join(f"  {line}" for line in self.story) or "  (no steps yet)"
-            raise self.run.abort(
-                LifecycleAbort(
-                    f"{exc}\nThe lifecycle test stopped at once instead of shrinking the sequence, which "
-                    f"would wait for the time limit again and again. The sequence so far:\n{story}",
-                    steps_taken=bool(self.story),
-                )
-            ) from None
-        except allowed:
-            return None
-        except Exception as exc:
-            shown = ", ".join(describe_value(a) for a in args)
-            self._fail(clauses, f"{method}({shown}) raised {type(exc).__name__}: {exc}")
-
-    def _fail(self, clauses: Iterable[str], message: str) -> None:
-        # Every mismatch is raised here, so Hypothesis treats them as one failure
-        # and is free to shrink towards whichever sequence shows it most simply.
-        failure = LifecycleMismatch((*clauses, *self.context), message)
-        self.run.failed(self.story, failure)
-        raise failure
-
-    def _writing(self, clauses: tuple[str, ...]) -> None:
-        """The step's clauses; a difference found after a step that wrote, then read, is the write's fault."""
-        self.step_clauses = clauses
-        self.unchecked_writes += clauses
-
-    def _say(self, text: str) -> None:
-        self.story.append(text)
-        note(f"# {text}")
-
-    def _fresh(self, text: str) -> str:
-        """A value no other token of this sequence has (the serial makes it unique), ending in ``text``."""
-        self.serial += 1
-        return f"{self.serial}.{text}"
-
-    def _remember(self, rid: str) -> None:
-        record = self.model.records[rid]
-        self.seen[rid] = record
-        for key in KEYS:
-            value = getattr(record, key)
-            if value is not None and value not in self.history[key]:
-                self.history[key].append(value)
+class CheckedSteps(MachineBase):
+    """The store's five methods, each called as the SDK calls it and checked against the model."""
 
     def _scribble(self, tokens: Iterable[object], method: str) -> None:
         """Change every field of objects the store must not share with the caller any more."""
@@ -218,9 +108,20 @@ class CheckedSteps(RuleBasedStateMachine):
             )
         return token, rid
 
+    def _probe(self, query: dict[str, str | None], why: str) -> None:
+        """find_token with these fields, compared with the model; skipped where the contract says nothing."""
+        try:
+            self.model.match(record_of(make_token(**query)))
+        except Undefined:
+            return
+        found, _ = self._find(query, why)
+        self._scribble([found], "find_token")
+
     def _save(self, token: OAuthToken, why: str) -> str:
         """save_token; returns the id of the record the save must have written."""
         asked = record_of(token)
+        if self.run.single_user:
+            self._make_room(asked)
         try:
             self.model.check_save(asked)
             rid, key = self.model.match(asked)
@@ -258,31 +159,37 @@ class CheckedSteps(RuleBasedStateMachine):
         self._scribble([token], "save_token")
         return rid
 
-    def _held_token(self, rid: str) -> OAuthToken:
-        """A copy of the token the SDK holds for the record (its last stored state, even if deleted since)."""
-        return make_token(**vars(self.model.records.get(rid) or self.seen[rid]))
+    def _make_room(self, asked: TokenRecord) -> None:
+        """For a store declared single-user, delete the stored record if saving ``asked`` would insert a second.
 
-    def _query(self, key: str, value: str, app: dict[str, str]) -> dict[str, str]:
-        """A lookup by one key; grant and refresh tokens travel with client credentials.
-
-        Whether those credentials must match the record's is left to the
-        store (IMPL-CLIENT-ID), so a lookup that can hit carries the record's own.
+        Such a store holds one user's tokens at a time by design, and what it
+        does with a token that matches no record while it holds one is
+        SAVE-SECOND-USER's question, not a sequence's: the contract lets it
+        replace its record or keep it. So the application signs the holder
+        out first, as an application on a single-slot store does before
+        another login.
         """
-        if key not in ("grant_token", "refresh_token"):
-            return {key: value}
-        owner = next((r for r in self.model.records.values() if getattr(r, key) == value), None)
-        if owner is not None and None not in (owner.client_id, owner.client_secret):
-            app = {"client_id": owner.client_id, "client_secret": owner.client_secret}
-        return {key: value, **app}
+        try:
+            self.model.check_save(asked)
+            rid, _ = self.model.match(asked)
+        except Undefined:
+            return  # the save is rejected as for any store
+        if rid is None:
+            for held in list(self.model.records):
+                self._delete(held, "the store holds one user: the application signs the holder out first")
 
-    def _compare_by_id(self, rid: str, found: object) -> None:
+    def _find_by_id(self, rid: str, why: str) -> bool:
+        """find_token_by_id, compared with the model; whether the store found a record (it must if one is stored)."""
         expected = self.model.records.get(rid)
+        self.step_clauses = ("BYID-HIT",) if expected is not None else ("BYID-MISS",)
+        self._say(f"{why}: find_token_by_id({rid!r})")
+        found = self._call(self.store, "find_token_by_id", rid, clauses=self.step_clauses)
         if expected is None:
             if found is not None:
                 self._fail(
                     ("BYID-MISS",), f"find_token_by_id({brief(rid)}) returned a token for an id no record has"
                 )
-            return
+            return False
         if not isinstance(found, OAuthToken):
             self._fail(("BYID-HIT",), f"find_token_by_id({brief(rid)}) returned {found!r} for a stored id")
         if record_of(found) != expected:
@@ -292,6 +199,34 @@ class CheckedSteps(RuleBasedStateMachine):
                 f"but the record is\n  {describe(expected)}",
             )
         self._scribble([found], "find_token_by_id")
+        return True
+
+    def _compare_listing(self, why: str) -> None:
+        """get_tokens of the instance in use against the model (the invariant reads every instance later)."""
+        self.step_clauses = ("GET-ALL",)
+        self._say(f"{why}: get_tokens()")
+        tokens = self._call(self.store, "get_tokens", clauses=self.step_clauses)
+        if not isinstance(tokens, list):
+            self._fail(("GET-ALL",), f"get_tokens() returned {tokens!r}, not a list")
+        got, expected = records_of(tokens), self.model.all()
+        if got != expected:
+            self._fail(self._blame(got, ("GET-ALL",)), self._difference(got, expected, ""))
+        self._scribble(tokens, "get_tokens")
+
+    def _delete(self, rid: str, why: str) -> None:
+        self._writing(("DELETE-ONE",) if rid in self.model.records else ("DELETE-UNKNOWN",))
+        self._say(f"{why}: delete_token({rid!r})")
+        event(f"delete_token: {'known' if rid in self.model.records else 'unknown'} id")
+        self._call(self.store, "delete_token", rid, clauses=self.step_clauses, allowed=(SDKException,))
+        self.model.delete(rid)
+
+    def _delete_all(self) -> None:
+        self._writing(("DELETEALL-EMPTIES",))
+        self._say("delete_tokens()")
+        self._call(self.store, "delete_tokens", clauses=self.step_clauses)
+        self.model.delete_all()
+
+    # --- after every step ---------------------------------------------------------
 
     def check_agreement(self) -> None:
         """After every step: get_tokens matches the model as a multiset, and every model id is found by id."""

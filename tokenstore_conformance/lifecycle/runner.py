@@ -12,9 +12,9 @@ from hypothesis.stateful import run_state_machine_as_test
 
 from .database import PerStoreDatabase
 from .failures import LifecycleStopped, ShrinkingOutOfTime, add_note
+from .machine import LifecycleMachine
 from .profiles import RANDOM, Profile
 from .reproducible import without_local_constants
-from .single import SingleUserMachine
 from .state import Run, StoreSource
 
 
@@ -42,8 +42,8 @@ def run_lifecycle(
     run = Run(source, allow_existing, profile.shrink_seconds)
 
     @seed(chosen_seed)
-    def machine() -> SingleUserMachine:
-        return SingleUserMachine(run)
+    def machine() -> LifecycleMachine:
+        return LifecycleMachine(run)
 
     chosen = settings(
         max_examples=profile.max_examples,
