@@ -1,7 +1,6 @@
-"""The names of the kit's options, and which stores a run names: read in every pytest run, so kept light.
+"""The options' defaults, and which stores a run names: read in every pytest run, so kept light.
 
-Every other module reads an option through these constants, so an option's
-name is spelled once.
+The options' names live in ``flags.py``, below every layer that mentions them.
 """
 
 from __future__ import annotations
@@ -12,33 +11,16 @@ import shlex
 
 import pytest
 
+from ..flags import SEED, STORES, STORES_ENV, flag
 from ..lifecycle.profiles import DEFAULT_SEED, RANDOM
 
-STORES = "tokenstore"  # --tokenstore's dest, and the ini key
-STORES_ENV = "TOKENSTORE"
-TIMEOUT = "tokenstore_timeout"
-BUDGET = "tokenstore_budget"
-ALLOW_EXISTING = "tokenstore_allow_existing"
-PROFILE = "tokenstore_profile"
-SEED = "tokenstore_seed"
-STRICT = "tokenstore_strict"  # dest and ini key
-STRICT_ENV = "TOKENSTORE_STRICT"
-REPORT = "tokenstore_report"  # dest and ini key
-EXPECT = "tokenstore_expect"
-EXPECT_WRITE = "tokenstore_expect_write"
-OUTPUT = "tokenstore_output"
 TERSE, FULL = "terse", "full"  # OUTPUT's values (harness/output_mode.py)
-WORKER_SEED = "tokenstore_seed"  # the controller's seed, in a pytest-xdist worker's workerinput
+WORKER_SEED = SEED  # the controller's seed, in a pytest-xdist worker's workerinput
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_BUDGET = 1200.0  # 20 minutes: ends well inside a CI job's limit, far above a correct store's run
 
 _DRAWN_SEED = pytest.StashKey[int]()
-
-
-def flag(dest: str) -> str:
-    """The command-line spelling of an option, as the header and messages show it."""
-    return "--" + dest.replace("_", "-")
 
 
 def requested_specs(config: pytest.Config) -> tuple[list[str], str]:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from .options import FULL, OUTPUT, TERSE
+from ..flags import OUTPUT
+from .options import FULL, TERSE
 
 PYTEST_REPORTCHARS = "fE"  # pytest's default -r: a "FAILED ..." line per failed test, "ERROR ..." per error
 _MODE = pytest.StashKey[str]()

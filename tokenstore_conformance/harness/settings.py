@@ -14,25 +14,23 @@ from pathlib import Path
 
 import pytest
 
-from ..lifecycle.profiles import DEFAULT_PROFILE, PROFILES, Profile
-from ..target.spec import StoreSpec
-from .options import (
+from ..flags import (
     ALLOW_EXISTING,
     BUDGET,
-    DEFAULT_BUDGET,
-    DEFAULT_TIMEOUT,
     EXPECT,
     EXPECT_WRITE,
     PROFILE,
     REPORT,
     SEED,
+    STORES,
     STRICT,
     STRICT_ENV,
-    TERSE,
     TIMEOUT,
     flag,
-    seed_of,
 )
+from ..lifecycle.profiles import DEFAULT_PROFILE, PROFILES, Profile
+from ..target.spec import StoreSpec
+from .options import DEFAULT_BUDGET, DEFAULT_TIMEOUT, TERSE, seed_of
 from .output_mode import output_mode
 from .paths import shown_path
 
@@ -102,7 +100,7 @@ class Settings:
         """The pytest command that runs the same lifecycle sequences against the same store again."""
         parts = [
             "pytest",
-            f"--tokenstore={spec}",
+            f"{flag(STORES)}={spec}",
             f"{flag(PROFILE)}={self.profile.name}",
             f"{flag(SEED)}={self.seed}",
         ]
