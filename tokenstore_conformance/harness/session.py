@@ -20,7 +20,8 @@ from .budget import RunBudget
 from .collection import add_contract
 from .expect import ExpectError, KnownFailures, read_expect
 from .json_report import JsonReport
-from .settings import SETTINGS_KEY, resolve, timeout_of
+from .options import resolve
+from .settings import SETTINGS_KEY, resolve_settings
 from .shared_storage import refuse_shared, under_xdist
 from .slowest import SlowestTests
 from .terse import FailureGroups
@@ -33,12 +34,12 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
     )
     # pytest-socket warns on every refusal as well; NET-LOOPBACK reports them with their ports.
     config.addinivalue_line("filterwarnings", f"ignore:{network.LIBRARY_WARNING}:UserWarning")
-    timeout = timeout_of(config)
+    timeout = resolve(config, TIMEOUT).value  # needed before the stores are loaded
     try:
         loaded = [load_spec(spec, timeout) for spec in dict.fromkeys(specs)]
     except SpecError as exc:
         raise pytest.UsageError(redact(str(exc))) from None
-    settings = resolve(config, loaded, source)
+    settings = resolve_settings(config, loaded, source)
     not_built: dict[str, str] = {}
     capabilities: dict[str, dict[str, object]] = {}
     for spec in loaded:
