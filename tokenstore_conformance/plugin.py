@@ -11,14 +11,11 @@ from typing import Any
 
 import pytest
 
-from .harness.options import (
+from .flags import (
     ALLOW_EXISTING,
     BUDGET,
-    DEFAULT_BUDGET,
-    DEFAULT_TIMEOUT,
     EXPECT,
     EXPECT_WRITE,
-    FULL,
     OUTPUT,
     PROFILE,
     REPORT,
@@ -27,10 +24,15 @@ from .harness.options import (
     STORES_ENV,
     STRICT,
     STRICT_ENV,
-    TERSE,
     TIMEOUT,
-    WORKER_SEED,
     flag,
+)
+from .harness.options import (
+    DEFAULT_BUDGET,
+    DEFAULT_TIMEOUT,
+    FULL,
+    TERSE,
+    WORKER_SEED,
     requested_specs,
     seed_of,
 )

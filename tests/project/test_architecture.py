@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import tokenstore_conformance
-from tokenstore_conformance.harness import options
+from tokenstore_conformance import flags
 
 PACKAGE = Path(tokenstore_conformance.__file__).parent
 NAME = "tokenstore_conformance"
@@ -29,6 +29,7 @@ LAYERS = {
     "records": 1,
     "reference_stores": 1,  # stores to study and copy: they lean on the SDK alone
     "sdk": 0,
+    "flags": 0,  # the options' names, which messages at every layer spell
     "__init__": 0,
 }
 
@@ -129,17 +130,17 @@ FACTS = {
     "the client id": ("records/samples.py", re.escape("1000.K3ZP0GD4TQ7V2XN8C1LW5RYJ6HB9MA")),
     "the redirect URL": ("records/samples.py", re.escape("app.example.test/oauth/callback")),
     "a raw option name": (
-        "harness/options.py",
+        "flags.py",
         "|".join(
             re.escape(f'"{name}"')
             for name in (
-                options.TIMEOUT,
-                options.ALLOW_EXISTING,
-                options.PROFILE,
-                options.SEED,
-                options.REPORT,
-                options.EXPECT,
-                options.EXPECT_WRITE,
+                flags.TIMEOUT,
+                flags.ALLOW_EXISTING,
+                flags.PROFILE,
+                flags.SEED,
+                flags.REPORT,
+                flags.EXPECT,
+                flags.EXPECT_WRITE,
             )
         ),
     ),

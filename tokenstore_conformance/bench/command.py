@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..flags import STORES, flag
 from .baseline import raw_select_us
 from .loading import (
     BenchUsageError,
@@ -48,7 +49,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "specs",
         nargs="+",
         metavar="SPEC",
-        help="[LABEL=]MODULE:ATTRIBUTE, as for --tokenstore (a class or factory)",
+        help=f"[LABEL=]MODULE:ATTRIBUTE, as for {flag(STORES)} (a class or factory)",
     )
     parser.add_argument(
         "--sizes", type=sizes_list, default=[100, 1000, 10000], help="store sizes N (default 100,1000,10000)"

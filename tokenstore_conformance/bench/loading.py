@@ -50,7 +50,7 @@ def load_target(text: str) -> Target:
     try:
         loaded = load_spec(spec, BUILD_TIMEOUT)
     except SpecError as exc:
-        raise BenchUsageError(str(exc).replace("--tokenstore ", "SPEC ", 1)) from None
+        raise BenchUsageError(f"SPEC {exc.spec!r}: {exc.detail}") from None
     return Target(label or spec.rpartition(":")[2], spec, loaded)
 
 

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..flags import TIMEOUT, flag
 from ..target.spec import SINGLE_USER_ATTRIBUTE
 from . import durability, verdicts, visibility
 from .launcher import Launcher, shared_launcher
@@ -254,7 +255,7 @@ def describe_problem(problem: dict, doing: str) -> str:
     if "hung" in problem:
         return (
             f"{problem['hung']} did not return within {problem['seconds']:g}s while {doing}; the store may "
-            "wait for a lock that is never released (raise --tokenstore-timeout if it is only slow)"
+            f"wait for a lock that is never released (raise {flag(TIMEOUT)} if it is only slow)"
         )
     if "died" in problem:
         how = problem["died"] or "ended"

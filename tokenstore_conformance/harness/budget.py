@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from .options import BUDGET, flag
+from ..flags import BUDGET, flag
 from .report import tested
 from .verdicts import NOT_JUDGED, Verdicts
 

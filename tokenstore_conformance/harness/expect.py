@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 
 from .. import __version__
+from ..flags import EXPECT, EXPECT_WRITE, STORES, flag
 from .clauses import CLAUSES
 from .json_report import write_atomically
-from .options import EXPECT, EXPECT_WRITE, flag
 from .report import EXPECTED, ClauseReport, tested
 from .settings import Settings
 from .verdicts import BLOCKED, FAILING, UNEXPECTED_PASS
@@ -58,7 +58,7 @@ def read_expect(path: Path, specs: list[str], shown: str | None = None) -> dict[
             if spec not in specs:
                 raise ExpectError(
                     f"{where}:{number}: [{spec}] is not a store of this run ({', '.join(specs)}); "
-                    "name it with --tokenstore or remove its section"
+                    f"name it with {flag(STORES)} or remove its section"
                 )
             listed.setdefault(spec, set())
         elif spec is None:

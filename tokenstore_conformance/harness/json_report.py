@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from .. import __version__
+from ..flags import REPORT, flag
 from .clauses import CLAUSES, Clause, prerequisites
-from .options import REPORT, flag
 from .report import ClauseReport
 from .settings import Settings
 from .verdicts import BLOCKED, FAILED, NOT_APPLICABLE, NOT_BUILT, NOT_JUDGED, WARNED, Verdicts

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from .options import FULL, OUTPUT, TERSE
+from ..flags import OUTPUT
+from .options import FULL, TERSE, resolve
 
 PYTEST_REPORTCHARS = "fE"  # pytest's default -r: a "FAILED ..." line per failed test, "ERROR ..." per error
 _MODE = pytest.StashKey[str]()
@@ -26,7 +27,7 @@ def output_mode(config: pytest.Config) -> str:
     Decided once and kept, since terse output then changes ``--tb`` itself.
     """
     if _MODE not in config.stash:
-        chosen = config.getoption(OUTPUT, None)
+        chosen = resolve(config, OUTPUT).value
         if chosen is None:
             quiet = (config.getoption("verbose", 0) or 0) < 0
             chosen = TERSE if quiet and config.getoption("tbstyle", "auto") == "auto" else FULL

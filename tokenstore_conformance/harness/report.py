@@ -7,6 +7,7 @@ import warnings
 import pytest
 
 from .. import __version__
+from ..flags import STORES, flag
 from ..records import TokenRecord, explain_difference, record_of
 from ..records.preconditions import PreconditionFailed, first_in_chain
 from ..sdk import OAuthToken
@@ -143,7 +144,7 @@ def _explain_failure(
     lines += [f"store {spec} violates {describe(cid)}" for cid in ids]
     named = violated_clauses(exc)
     lines += [f"  the failing comparison checks {describe(cid)}" for cid in named]
-    lines.append(f"rerun: pytest --tokenstore={spec} -k {item.originalname or item.name}")
+    lines.append(f"rerun: pytest {flag(STORES)}={spec} -k {item.originalname or item.name}")
     extra = [(FIRST_LINE, call_line or _first_line(exc))]
     if named:
         extra.append((VIOLATED, tuple(named)))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ..flags import ALLOW_EXISTING, STORES, TIMEOUT, flag
 from ..target import network
 from ..target.redaction import redact, remember_fields
 from ..target.spec import SpecError, StoreBuildError, StoreSpec, load_spec
@@ -19,7 +20,8 @@ from .budget import RunBudget
 from .collection import add_contract
 from .expect import ExpectError, KnownFailures, read_expect
 from .json_report import JsonReport
-from .settings import SETTINGS_KEY, resolve, timeout_of
+from .options import resolve
+from .settings import SETTINGS_KEY, resolve_settings
 from .shared_storage import refuse_shared, under_xdist
 from .slowest import SlowestTests
 from .terse import FailureGroups
@@ -32,12 +34,12 @@ def start(config: pytest.Config, specs: list[str], source: str) -> None:
     )
     # pytest-socket warns on every refusal as well; NET-LOOPBACK reports them with their ports.
     config.addinivalue_line("filterwarnings", f"ignore:{network.LIBRARY_WARNING}:UserWarning")
-    timeout = timeout_of(config)
+    timeout = resolve(config, TIMEOUT).value  # needed before the stores are loaded
     try:
         loaded = [load_spec(spec, timeout) for spec in dict.fromkeys(specs)]
     except SpecError as exc:
         raise pytest.UsageError(redact(str(exc))) from None
-    settings = resolve(config, loaded, source)
+    settings = resolve_settings(config, loaded, source)
     not_built: dict[str, str] = {}
     capabilities: dict[str, dict[str, object]] = {}
     for spec in loaded:
@@ -104,22 +106,22 @@ def check_empty(spec: StoreSpec, allow_existing: bool) -> dict[str, object]:
         raise StoreBuildError(
             f"get_tokens() did not return within {spec.timeout:g}s when the kit checked that the store "
             "is empty before writing to it; check that it does not wait on a server or a lock "
-            "(or raise --tokenstore-timeout)"
+            f"(or raise {flag(TIMEOUT)})"
         ) from None
     except Exception as exc:
         refused = network.take_refusals()
         detail = f"{refused[0].message()} (NET-LOOPBACK)" if refused else redact(str(exc))
         raise pytest.UsageError(
-            f"--tokenstore {spec.name!r}: get_tokens() raised {type(exc).__name__}: {detail}, so the "
+            f"{flag(STORES)} {spec.name!r}: get_tokens() raised {type(exc).__name__}: {detail}, so the "
             "kit cannot check that the store is empty before writing to it; fix get_tokens, or "
-            "pass --tokenstore-allow-existing if the store holds nothing you need"
+            f"pass {flag(ALLOW_EXISTING)} if the store holds nothing you need"
         ) from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if tokens:
         raise pytest.UsageError(
-            f"--tokenstore {spec.name!r}: the store already holds {len(tokens)} token(s) the kit did "
+            f"{flag(STORES)} {spec.name!r}: the store already holds {len(tokens)} token(s) the kit did "
             "not write; the kit saves and deletes tokens, so point it at an empty store "
-            "(--tokenstore-allow-existing runs anyway and DELETES them)"
+            f"({flag(ALLOW_EXISTING)} runs anyway and DELETES them)"
         )
     return declared

@@ -7,37 +7,32 @@ came from, so a CI log answers "why did it test that store with that seed?".
 
 from __future__ import annotations
 
-import os
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from ..lifecycle.profiles import DEFAULT_PROFILE, PROFILES, Profile
-from ..target.spec import StoreSpec
-from .options import (
+from ..flags import (
     ALLOW_EXISTING,
     BUDGET,
-    DEFAULT_BUDGET,
-    DEFAULT_TIMEOUT,
     EXPECT,
     EXPECT_WRITE,
     PROFILE,
     REPORT,
     SEED,
+    STORES,
     STRICT,
-    STRICT_ENV,
-    TERSE,
     TIMEOUT,
     flag,
-    seed_of,
 )
+from ..lifecycle.profiles import PROFILES, Profile
+from ..target.spec import StoreSpec
+from .options import DEFAULT, DEFAULT_BUDGET, TERSE, resolve, seed_of
 from .output_mode import output_mode
 from .paths import shown_path
 
 LIFECYCLE_TEST = "test_lifecycle"
-DEFAULT = "the default"
 
 
 @dataclass(frozen=True)
@@ -102,7 +97,7 @@ class Settings:
         """The pytest command that runs the same lifecycle sequences against the same store again."""
         parts = [
             "pytest",
-            f"--tokenstore={spec}",
+            f"{flag(STORES)}={spec}",
             f"{flag(PROFILE)}={self.profile.name}",
             f"{flag(SEED)}={self.seed}",
         ]
@@ -116,64 +111,33 @@ class Settings:
         return shlex.join(parts)
 
 
-def resolve(config: pytest.Config, specs: list[StoreSpec], specs_from: str) -> Settings:
-    timeout = config.getoption(TIMEOUT)
-    budget = config.getoption(BUDGET)
-    profile = config.getoption(PROFILE)
-    seed, drawn = seed_of(config)
+def resolve_settings(config: pytest.Config, specs: list[StoreSpec], specs_from: str) -> Settings:
+    """Every option resolved once (``options.resolve``), with the stores the run loaded."""
+    timeout, budget, profile, seed = (resolve(config, dest) for dest in (TIMEOUT, BUDGET, PROFILE, SEED))
+    strict, report = resolve(config, STRICT), resolve(config, REPORT)
+    seed_value, drawn = seed_of(config)
     return Settings(
         specs=tuple(specs),
         specs_from=specs_from,
-        timeout=timeout_of(config),
-        timeout_from=DEFAULT if timeout is None else flag(TIMEOUT),
-        allow_existing=bool(config.getoption(ALLOW_EXISTING)),
-        profile=PROFILES[profile or DEFAULT_PROFILE],
-        profile_from=DEFAULT if profile is None else flag(PROFILE),
-        seed=seed,
-        seed_from=DEFAULT if config.getoption(SEED) is None else flag(SEED),
+        timeout=timeout.value,
+        timeout_from=timeout.source,
+        allow_existing=bool(resolve(config, ALLOW_EXISTING).value),
+        profile=PROFILES[profile.value],
+        profile_from=profile.source,
+        seed=seed_value,
+        seed_from=seed.source,
         drawn=drawn,
-        **dict(zip(("strict", "strict_from"), strict_of(config), strict=True)),
-        **dict(zip(("report", "report_from"), report_of(config), strict=True)),
-        expect=_path_option(config, EXPECT),
-        expect_write=_path_option(config, EXPECT_WRITE),
-        budget=DEFAULT_BUDGET if budget is None else budget,
-        budget_from=DEFAULT if budget is None else flag(BUDGET),
+        strict=strict.value,
+        strict_from=strict.source,
+        report=report.value,
+        report_from=report.source,
+        expect=resolve(config, EXPECT).value,
+        expect_write=resolve(config, EXPECT_WRITE).value,
+        budget=budget.value,
+        budget_from=budget.source,
         terse=output_mode(config) == TERSE,
         cwd=config.invocation_params.dir,
     )
-
-
-def report_of(config: pytest.Config) -> tuple[Path | None, str]:
-    """Where the JSON report goes and where that came from: the option (from the working directory), or ini (from rootdir)."""
-    if config.getoption(REPORT):
-        return _path_option(config, REPORT), flag(REPORT)
-    value = str(config.getini(REPORT) or "").strip()
-    if value:
-        return config.rootpath / value, f"ini {REPORT}"
-    return None, DEFAULT
-
-
-def _path_option(config: pytest.Config, dest: str) -> Path | None:
-    value = config.getoption(dest)
-    return None if not value else config.invocation_params.dir / value
-
-
-def strict_of(config: pytest.Config) -> tuple[bool, str]:
-    """Whether SHOULD failures fail the run, and where that came from: option, environment, ini."""
-    if config.getoption(STRICT):
-        return True, flag(STRICT)
-    value = os.environ.get(STRICT_ENV, "").strip()
-    if value:
-        return value.lower() not in ("0", "false", "no", "off"), STRICT_ENV
-    if config.getini(STRICT):
-        return True, f"ini {STRICT}"
-    return False, DEFAULT
-
-
-def timeout_of(config: pytest.Config) -> float:
-    """The per-call time limit, needed before the stores are loaded."""
-    timeout = config.getoption(TIMEOUT)
-    return DEFAULT_TIMEOUT if timeout is None else timeout
 
 
 SETTINGS_KEY = pytest.StashKey[Settings]()

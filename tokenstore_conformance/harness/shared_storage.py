@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from ..flags import STORES, flag
 from ..records.tokens import make_token, records_of
 from ..target.spec import StoreSpec
 from ..target.timeouts import StoreTimeout, call_with_timeout
@@ -61,7 +62,7 @@ def refuse_shared(spec: StoreSpec) -> None:
     if spec.wants_tmp_path or not shared_between_instances(spec):
         return
     raise pytest.UsageError(
-        f"--tokenstore {spec.name!r}: a second instance sees the tokens of the first, so pytest-xdist "
+        f"{flag(STORES)} {spec.name!r}: a second instance sees the tokens of the first, so pytest-xdist "
         "workers would share this store's storage and test each other's records; run it without -n, "
         "or give the factory a tmp_path parameter and keep the storage there"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 from collections.abc import Callable
 
+from ..flags import STORES, flag
 from ..target import network
 from .clauses import Clause
 from .terse_table import blocked_lines, terse_rows
@@ -137,4 +138,4 @@ def _footer(
         f"  {len(roots)} root fault{'s' * (len(roots) != 1)} ({', '.join(roots)}), "
         f"{blocked} clause{'s' * (blocked != 1)} blocked; fix them in this order, then rerun them with:"
     )
-    tr.write_line(f"  pytest --tokenstore={shlex.quote(spec)} -k {shlex.quote(' or '.join(roots))}")
+    tr.write_line(f"  pytest {flag(STORES)}={shlex.quote(spec)} -k {shlex.quote(' or '.join(roots))}")

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, Phase, configuration, seed, settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 from hypothesis.stateful import run_state_machine_as_test
 
+from ..flags import SEED, flag
 from .database import PerStoreDatabase
 from .failures import LifecycleStopped, ShrinkingOutOfTime, add_note
 from .machine import LifecycleMachine
@@ -97,7 +98,7 @@ def _rerun(command: str, database: PerStoreDatabase | None) -> str:
     if database is not None and database.replayed:
         text += (
             f"\n(this run first replayed {database.replayed} example(s) that earlier random runs saved; "
-            f"if the command above passes, the failure is one of them: run with --tokenstore-seed="
+            f"if the command above passes, the failure is one of them: run with {flag(SEED)}="
             f"{RANDOM} again, which replays them first)"
         )
     return text

@@ -12,7 +12,7 @@ import argparse
 import json
 from pathlib import Path
 
-from ..harness.options import PROFILE, REPORT, SEED, STRICT, flag
+from ..flags import PROFILE, REPORT, SEED, STRICT, flag
 from ..lifecycle.profiles import PROFILES, RANDOM
 from .badge import LABEL, badge_markdown, badge_svg
 from .pytest_run import add_words, run_pytest, split_words

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from ..flags import EXPECT, REPORT, flag
 from .pytest_run import add_words, run_pytest, split_words
 
-DESCRIPTION = """Run the TokenStore contract on each store (pytest with the kit), from any directory.
-Arguments after -- go to pytest, for example --tokenstore-expect=FILE, --tokenstore-report=PATH,
+DESCRIPTION = f"""Run the TokenStore contract on each store (pytest with the kit), from any directory.
+Arguments after -- go to pytest, for example {flag(EXPECT)}=FILE, {flag(REPORT)}=PATH,
 --junitxml=PATH or -k CLAUSE-ID (-n N too, for a store whose factory keeps its storage in tmp_path). The exit code is pytest's: 0 every clause passed, 1 a
 clause failed, 4 usage error (for example a SPEC that cannot be loaded)."""
 

@@ -11,10 +11,10 @@ import argparse
 import subprocess
 import sys
 
-from ..harness.options import STORES, flag
+from ..flags import STORES, flag
 
 PLUGIN = "tokenstore"  # the pytest11 entry point's name (pyproject.toml)
-WORDS_HELP = "store SPECs (MODULE:ATTR, as for pytest --tokenstore), then -- and arguments for pytest"
+WORDS_HELP = f"store SPECs (MODULE:ATTR, as for pytest {flag(STORES)}), then -- and arguments for pytest"
 
 
 def add_words(parser: argparse.ArgumentParser) -> None:

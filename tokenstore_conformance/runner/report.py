@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..flags import REPORT, flag
 from ..harness.json_report import SCHEMA_VERSION
 
 BEGIN = "<!-- BEGIN tokenstore-conformance report -->"
@@ -43,12 +44,12 @@ def load(word: str) -> Source:
     except OSError as exc:
         raise ReportError(f"{path}: cannot read it ({exc.strerror})") from None
     except ValueError as exc:
-        raise ReportError(f"{path}: not JSON ({exc}); pass files written by --tokenstore-report") from None
+        raise ReportError(f"{path}: not JSON ({exc}); pass files written by {flag(REPORT)}") from None
     if not isinstance(document, dict) or document.get("schema") != SCHEMA_VERSION:
         found = document.get("schema") if isinstance(document, dict) else None
         raise ReportError(
             f"{path}: report schema {found!r}, this kit reads schema {SCHEMA_VERSION}; "
-            "pass files written by --tokenstore-report of the same kit"
+            f"pass files written by {flag(REPORT)} of the same kit"
         )
     return Source(label or None, path, document)
 
@@ -143,7 +144,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report",
         help="render JSON reports as one Markdown table",
-        description="Render reports written by --tokenstore-report as one Markdown table: stores as rows, "
+        description=f"Render reports written by {flag(REPORT)} as one Markdown table: stores as rows, "
         "clause groups as columns, each store's root faults named. Exit code: 0 done, 1 --check found "
         "the page out of date, 2 usage error.",
     )

@@ -17,6 +17,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..flags import STORES, TIMEOUT, flag
 from ..sdk import TokenStore
 from .spec_hints import attribute_hint, dotted_module, parameters_the_kit_cannot_pass
 from .timeouts import StoreTimeout, call_with_timeout
@@ -33,7 +34,19 @@ PERSISTENT_DEFAULT_CONCURRENCY = "processes"
 
 
 class SpecError(Exception):
-    """A SPEC that cannot be loaded; the message is one line meant for the user."""
+    """A SPEC that cannot be loaded; the message is one line meant for the user.
+
+    The SPEC and the problem are kept apart, so that a command other than
+    pytest (the bench) can name the SPEC as its own command line does.
+    """
+
+    def __init__(self, spec: str, detail: str) -> None:
+        super().__init__(f"{flag(STORES)} {spec!r}: {detail}")
+        self.spec = spec
+        self.detail = detail
+
+    def __reduce__(self) -> tuple[type[SpecError], tuple[str, str]]:
+        return type(self), (self.spec, self.detail)
 
 
 class StoreBuildError(Exception):
@@ -78,7 +91,7 @@ class StoreSpec:
             raise StoreBuildError(
                 f"building store {self.name!r} did not finish within {self.timeout:g}s; "
                 "check that its constructor does not wait on a server or a lock "
-                "(or raise --tokenstore-timeout)"
+                f"(or raise {flag(TIMEOUT)})"
             ) from None
         except StoreBuildError:
             raise
@@ -96,7 +109,7 @@ class StoreSpec:
                 ) from exc
             raise StoreBuildError(
                 f"building store {self.name!r} raised {type(exc).__name__}: {exc}; "
-                "fix the constructor or point --tokenstore at a factory that builds it"
+                f"fix the constructor or point {flag(STORES)} at a factory that builds it"
             ) from exc
         if not isinstance(made.store, TokenStore):
             made.close()
@@ -166,12 +179,13 @@ def load_spec(spec: str, timeout: float) -> StoreSpec:
     """Resolve ``module:attribute`` into a StoreSpec, or raise SpecError."""
     module_name, sep, attribute = spec.partition(":")
     if not sep or not module_name or not attribute:
-        raise SpecError(f"--tokenstore {spec!r}: expected MODULE:ATTRIBUTE, for example {EXAMPLE}")
+        raise SpecError(spec, f"expected MODULE:ATTRIBUTE, for example {EXAMPLE}")
     dotted = dotted_module(module_name)
     if dotted is not None:
         raise SpecError(
-            f"--tokenstore {spec!r}: {module_name!r} is a file path, and the kit imports a module; "
-            f"name it with dots: --tokenstore={dotted}:{attribute}"
+            spec,
+            f"{module_name!r} is a file path, and the kit imports a module; "
+            f"name it with dots: {flag(STORES)}={dotted}:{attribute}",
         )
     module = _import(spec, module_name)
     target: object = module
@@ -181,26 +195,27 @@ def load_spec(spec: str, timeout: float) -> StoreSpec:
             target = getattr(holder, part)
         except AttributeError:
             raise SpecError(
-                f"--tokenstore {spec!r}: module {module_name!r} has no attribute {attribute!r}; "
-                f"{attribute_hint(holder, part)}"
+                spec, f"module {module_name!r} has no attribute {attribute!r}; {attribute_hint(holder, part)}"
             ) from None
     if inspect.isclass(target):
         if not issubclass(target, TokenStore):
             raise SpecError(
-                f"--tokenstore {spec!r}: class {target.__name__} is not a subclass of TokenStore; "
-                "subclass zohocrmsdk's TokenStore or point at a factory function"
+                spec,
+                f"class {target.__name__} is not a subclass of TokenStore; "
+                "subclass zohocrmsdk's TokenStore or point at a factory function",
             )
     elif not callable(target):
         raise SpecError(
-            f"--tokenstore {spec!r}: {attribute} is a {type(target).__name__}, "
-            "neither a TokenStore subclass nor a factory callable"
+            spec,
+            f"{attribute} is a {type(target).__name__}, neither a TokenStore subclass nor a factory callable",
         )
     missing = parameters_the_kit_cannot_pass(target)
     if missing:
         raise SpecError(
-            f"--tokenstore {spec!r}: {attribute}() needs {', '.join(repr(m) for m in missing)}, and the kit "
+            spec,
+            f"{attribute}() needs {', '.join(repr(m) for m in missing)}, and the kit "
             "passes only tmp_path (a fresh directory per test); rename the parameter tmp_path, give it "
-            "a default, or point at a factory that takes no arguments"
+            "a default, or point at a factory that takes no arguments",
         )
     return StoreSpec(spec, target, _wants_tmp_path(target), timeout)
 
@@ -216,14 +231,12 @@ def _import(spec: str, module_name: str) -> object:
     except ModuleNotFoundError as exc:
         if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
             raise SpecError(
-                f"--tokenstore {spec!r}: no module named {module_name!r}; "
-                "install it or run pytest from the directory that holds it"
+                spec,
+                f"no module named {module_name!r}; install it or run pytest from the directory that holds it",
             ) from None
-        raise SpecError(f"--tokenstore {spec!r}: importing {module_name!r} failed: {exc}") from None
+        raise SpecError(spec, f"importing {module_name!r} failed: {exc}") from None
     except Exception as exc:
-        raise SpecError(
-            f"--tokenstore {spec!r}: importing {module_name!r} raised {type(exc).__name__}: {exc}"
-        ) from None
+        raise SpecError(spec, f"importing {module_name!r} raised {type(exc).__name__}: {exc}") from None
 
 
 def _abstract_methods(exc: Exception) -> list[str]:

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from ..flags import TIMEOUT, flag
 from ..records.preconditions import PreconditionFailed, first_in_chain
 from ..sdk import TokenStore
 from . import network
@@ -79,7 +80,7 @@ def call_with_timeout(seconds: float, func: Callable[..., T], *args: object, **k
     def on_alarm(signum: int, frame: object) -> None:
         raise StoreTimeout(
             f"{name}() did not return within {seconds:g}s; the store may wait on a lock or a "
-            "server that never answers (raise --tokenstore-timeout if it is only slow)"
+            f"server that never answers (raise {flag(TIMEOUT)} if it is only slow)"
         )
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
