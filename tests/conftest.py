@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from support.layout import CHILD_PYTHONPATH
 
-pytest_plugins = ["pytester", "support.servers", "support.quick_loop"]
+pytest_plugins = ["pytester", "support.servers", "support.quick_loop", "support.contributing"]
 
 TRACEBACK_FRAME = re.compile(r"^(?P<path>\S+\.py):\d+: in ")
 ERROR_LINE = re.compile(r"^E\s+(?P<name>[A-Za-z_][\w.]*(?:Error|Exception))(:|$)")

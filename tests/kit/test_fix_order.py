@@ -6,12 +6,15 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 from support.layout import ROOT
 
 import tokenstore_conformance.contract as contract
 from tokenstore_conformance.harness.clauses import CLAUSES, FIX_TIERS, FOUNDATION
 from tokenstore_conformance.records import FIND_BY
 from tokenstore_conformance.target.boundary import DUPLICATE_ID_OWNERS, OWNERS, SHAPE_OWNERS
+
+pytestmark = pytest.mark.contributing("Adding a clause")
 
 GUIDE = ROOT / "docs" / "guide.md"
 # Preconditions named by an expression, not a literal: a lookup by whichever key the case uses.

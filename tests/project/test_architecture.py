@@ -6,8 +6,12 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 import tokenstore_conformance
 from tokenstore_conformance import flags
+
+pytestmark = pytest.mark.contributing("Layers and homes")
 
 PACKAGE = Path(tokenstore_conformance.__file__).parent
 NAME = "tokenstore_conformance"

@@ -5,9 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from support.layout import ROOT
 
 from tokenstore_conformance.harness.clauses import CLAUSES
+
+pytestmark = pytest.mark.contributing("Adding a clause")
 
 CONTRACT = ROOT / "docs" / "contract.md"
 HEADING = re.compile(r"^### (?P<id>[A-Z][A-Z0-9-]+) \((?P<level>MUST|SHOULD)\)$", re.MULTILINE)

@@ -8,11 +8,14 @@ import json
 import pkgutil
 import re
 
+import pytest
 from support.layout import ROOT
 
 import tokenstore_conformance.reference_stores as reference_stores
 from tokenstore_conformance.runner.certify import verdict_line
 from tokenstore_conformance.sdk import TokenStore
+
+pytestmark = pytest.mark.contributing("Adding a reference store")
 
 NUMBERS = {"three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 

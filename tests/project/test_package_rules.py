@@ -6,7 +6,11 @@ import ast
 import importlib
 from pathlib import Path
 
+import pytest
+
 import tokenstore_conformance
+
+pytestmark = pytest.mark.contributing("Layers and homes")
 
 PACKAGE = Path(tokenstore_conformance.__file__).parent
 CONTRACT_DIR = PACKAGE / "contract"
