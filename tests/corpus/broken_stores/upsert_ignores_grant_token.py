@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import ID, lookup_key, merged_row, row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"SAVE-UPSERT-GRANT"}
-COLLATERAL = {"SAVE-PRECEDENCE"}
+EXPECT = Expect(
+    fails={"SAVE-UPSERT-GRANT"},
+    collateral={"SAVE-PRECEDENCE"},
+)
 
 
 class Store(DictTokenStore):

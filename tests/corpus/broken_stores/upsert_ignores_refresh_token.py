@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import ID, lookup_key, merged_row, row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"SAVE-UPSERT-REFRESH"}
-# The precedence case "refresh token over an access token, with credentials" updates by refresh token.
-COLLATERAL = {"SAVE-PRECEDENCE"}
-# Stopped at another clause's precondition by the same fault.
-BLOCKED = {"SAVE-ID-ECHO"}
+EXPECT = Expect(
+    fails={"SAVE-UPSERT-REFRESH"},
+    # The precedence case "refresh token over an access token, with credentials" updates by refresh token.
+    collateral={"SAVE-PRECEDENCE"},
+    # Stopped at another clause's precondition by the same fault.
+    blocked={"SAVE-ID-ECHO"},
+)
 
 
 class Store(DictTokenStore):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import (
     COLUMNS,
     ID,
@@ -14,6 +16,8 @@ from tokenstore_conformance.reference_stores.records import (
     token_from_row,
 )
 from tokenstore_conformance.sdk import OAuthToken, TokenStore
+
+EXPECT = Expect()
 
 
 class DictTokenStore(TokenStore):
