@@ -109,5 +109,9 @@ def discover(package: str) -> list[CorpusStore]:
     for name in store_modules(package):
         module = importlib.import_module(f"{package}.{name}")
         attribute = "make_store" if hasattr(module, "make_store") else "Store"
-        stores.append(CorpusStore(name, f"{package}.{name}:{attribute}", module.EXPECT))
+        expect = getattr(module, "EXPECT", None)
+        if not isinstance(expect, Expect):
+            # Said here, at collection, rather than as an AttributeError deep in a test module's import.
+            raise TypeError(f"{package}.{name} declares no EXPECT = Expect(...) (tests/support/corpus.py)")
+        stores.append(CorpusStore(name, f"{package}.{name}:{attribute}", expect))
     return stores
