@@ -6,15 +6,14 @@
 Every applicable concurrency clause runs on each store through the engine the
 contract tests use (one launcher for the whole measurement), and each run is
 tallied: a broken store is *caught* when a clause fails, *exact* when every
-clause of its EXPECTED_CLAUSES failed and nothing outside them and its
-MAY_ALSO_FAIL did; a correct store passes when none fails. Run it from the
+clause of its EXPECT's ``fails`` failed and nothing outside them and its
+``may_also_fail`` did; a correct store passes when none fails. Run it from the
 repository root; the stores are imported from tests/.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 import tempfile
@@ -24,6 +23,8 @@ from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 sys.path[:0] = [str(TESTS / "corpus"), str(TESTS)]
+
+from support.corpus import Expect, discover  # noqa: E402
 
 from tokenstore_conformance.concurrency import (  # noqa: E402
     CHECKS,
@@ -43,15 +44,10 @@ REFERENCE = [
 ]
 
 
-def corpus() -> list[tuple[str, str, frozenset[str] | None]]:
-    """(name, spec, expected clauses or None for a correct store) of every store measured."""
-    stores = []
-    for path in sorted((TESTS / "corpus" / "concurrency_stores").glob("[a-z]*.py")):
-        module = importlib.import_module(f"concurrency_stores.{path.stem}")
-        attribute = "make_store" if hasattr(module, "make_store") else "Store"
-        expected = frozenset(module.EXPECTED_CLAUSES)
-        stores.append((path.stem, f"concurrency_stores.{path.stem}:{attribute}", expected or None))
-    return stores + [(spec.split(":")[0].split(".")[-1], spec, None) for spec in REFERENCE]
+def corpus() -> list[tuple[str, str, Expect]]:
+    """(name, spec, what it declares) of every store measured; a reference store declares nothing."""
+    stores = [(store.name, store.spec, store.expect) for store in discover("concurrency_stores")]
+    return stores + [(spec.split(":")[0].split(".")[-1], spec, Expect()) for spec in REFERENCE]
 
 
 def clauses_for(spec: str) -> list[str]:
@@ -73,10 +69,9 @@ def _run(clause: str, target: Target):
         return refresh.check(target, zoho)
 
 
-def measure(name: str, spec: str, expected, runs: int) -> dict:
+def measure(name: str, spec: str, expect: Expect, runs: int) -> dict:
     clauses = clauses_for(spec)
-    module = importlib.import_module(spec.split(":")[0])
-    may_also = set(getattr(module, "MAY_ALSO_FAIL", ()))
+    expected, may_also = expect.fails, expect.may_also_fail
     failed = Counter()
     caught = exact = 0
     seconds = []
@@ -98,14 +93,14 @@ def measure(name: str, spec: str, expected, runs: int) -> dict:
         seconds.append(time.monotonic() - started)
         failed.update(run_failed)
         caught += bool(run_failed)
-        exact += set(expected or ()) <= run_failed <= set(expected or ()) | may_also
+        exact += expected <= run_failed <= expected | may_also
     return {
         "store": name,
         "kind": "broken" if expected else "correct",
         "runs": runs,
         "caught" if expected else "passed": caught if expected else runs - caught,
         "exact": exact,
-        "expected": sorted(expected or ()),
+        "expected": sorted(expected),
         "failed": dict(sorted(failed.items())),
         "seconds_per_run": round(sum(seconds) / len(seconds), 2),
         "examples": examples,
@@ -120,11 +115,12 @@ def main() -> None:
     options = parser.parse_args()
     rows = []
     try:
-        for name, spec, expected in corpus():
+        for name, spec, expect in corpus():
             if options.stores and name not in options.stores:
                 continue
+            expected = expect.fails
             runs = options.runs or (20 if expected else 50)
-            row = measure(name, spec, expected, runs)
+            row = measure(name, spec, expect, runs)
             rows.append(row)
             verdict = f"caught {row['caught']}/{runs}" if expected else f"passed {row['passed']}/{runs}"
             print(

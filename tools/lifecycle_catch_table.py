@@ -3,8 +3,8 @@
     python tools/lifecycle_catch_table.py [--seeds 0-5] [--jobs 2] [SPEC ...]
 
 Without SPECs it takes every store of ``tests/corpus/sequence_stores/`` and every
-broken store of ``tests/corpus/broken_stores/`` that declares ``LIFECYCLE`` (the
-faults the state machine must find). For each seed it runs the kit once,
+broken store of ``tests/corpus/broken_stores/`` whose ``EXPECT`` names the clauses
+a lifecycle failure may name (``lifecycle``: the faults the state machine must find). For each seed it runs the kit once,
 ``-k test_lifecycle --tokenstore-profile=fast --tokenstore-seed=N``, from an
 empty directory, and reads the LIFECYCLE row of the clause table. Prints a
 Markdown table (one row per store, one column per seed) and the wall time of
@@ -15,9 +15,7 @@ not collect it; the default seed is enforced by ``tests/kit/test_lifecycle.py``.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
-import pkgutil
 import re
 import subprocess
 import sys
@@ -31,18 +29,12 @@ ROW = re.compile(r"^LIFECYCLE\s+MUST\s+(?P<cells>.+)$")
 
 
 def default_specs() -> list[str]:
-    """Every sequence store, then every broken store that declares LIFECYCLE."""
-    sys.path.insert(0, str(CORPUS_DIR))
-    specs = []
-    for package in ("sequence_stores", "broken_stores"):
-        for info in sorted(pkgutil.iter_modules([str(CORPUS_DIR / package)]), key=lambda i: i.name):
-            if info.name.startswith("_"):
-                continue
-            module = importlib.import_module(f"{package}.{info.name}")
-            if package == "sequence_stores" or hasattr(module, "LIFECYCLE"):
-                attribute = "make_store" if hasattr(module, "make_store") else "Store"
-                specs.append(f"{package}.{info.name}:{attribute}")
-    return specs
+    """Every sequence store, then every broken store whose EXPECT declares ``lifecycle``."""
+    sys.path[:0] = [str(CORPUS_DIR), str(TESTS_DIR)]
+    from support.corpus import discover
+
+    sequence = [store.spec for store in discover("sequence_stores")]
+    return sequence + [store.spec for store in discover("broken_stores") if store.expect.lifecycle]
 
 
 def seeds_of(text: str) -> list[int]:

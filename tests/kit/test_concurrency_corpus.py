@@ -2,21 +2,17 @@
 
 Each store in ``tests/corpus/concurrency_stores`` passes every single-threaded clause
 and declares the concurrency clauses the kit must report as failed for it
-(``EXPECTED_CLAUSES``; empty for a correct store). A few faults can also show
-in another clause when the interleaving happens to expose them there; a store
-declares those in ``MAY_ALSO_FAIL``, and nothing else may fail. The stores run
+(``fails`` of its ``EXPECT``; empty for a correct store). A few faults can also
+show in another clause when the interleaving happens to expose them there; a
+store declares those in ``may_also_fail``, and nothing else may fail. The stores run
 in a few child runs of the kit (``-k test_concurrency``), several stores each,
 since a child run costs seconds to start.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
-from dataclasses import dataclass
-
 import pytest
-from support.layout import CORPUS_DIR
+from support.corpus import CorpusStore, discover
 
 from tokenstore_conformance.harness.clauses import CLAUSES
 
@@ -27,35 +23,9 @@ RETRIES = 4
 CONCURRENCY = {cid for cid in CLAUSES if cid.startswith(("CONC-", "CRASH-"))} | {"FLOW-CONCURRENT-REFRESH"}
 
 
-@dataclass(frozen=True)
-class Store:
-    name: str
-    spec: str
-    expected: frozenset[str]
-    may_also: frozenset[str]
-
-
-def _discover() -> list[Store]:
-    stores = []
-    for info in sorted(pkgutil.iter_modules([str(CORPUS_DIR / "concurrency_stores")]), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"concurrency_stores.{info.name}")
-        attribute = "make_store" if hasattr(module, "make_store") else "Store"
-        stores.append(
-            Store(
-                info.name,
-                f"concurrency_stores.{info.name}:{attribute}",
-                frozenset(module.EXPECTED_CLAUSES),
-                frozenset(getattr(module, "MAY_ALSO_FAIL", ())),
-            )
-        )
-    return stores
-
-
-STORES = _discover()
-BROKEN = [s for s in STORES if s.expected]
-CORRECT = [s for s in STORES if not s.expected]
+STORES = discover("concurrency_stores")
+BROKEN = [s for s in STORES if s.expect.fails]
+CORRECT = [s for s in STORES if not s.expect.fails]
 # Three child runs of about equal length; stores declared "threads" are quick.
 BATCHES = [STORES[i::3] for i in range(3)]
 
@@ -63,10 +33,10 @@ BATCHES = [STORES[i::3] for i in range(3)]
 def test_the_corpus_covers_every_concurrency_clause():
     assert len(BROKEN) >= 10
     assert len(CORRECT) >= 3
-    declared = {cid for s in STORES for cid in s.expected | s.may_also}
+    declared = {cid for s in STORES for cid in s.expect.clauses()}
     assert declared <= CONCURRENCY, declared - CONCURRENCY
-    assert {cid for s in BROKEN for cid in s.expected} == CONCURRENCY
-    assert [s.name for s in STORES if s.expected & s.may_also] == []
+    assert {cid for s in BROKEN for cid in s.expect.fails} == CONCURRENCY
+    assert [s.name for s in STORES if s.expect.fails & s.expect.may_also_fail] == []
 
 
 @pytest.mark.parametrize("batch", BATCHES, ids=[f"batch{i + 1}" for i in range(len(BATCHES))])
@@ -79,20 +49,19 @@ def test_each_store_fails_exactly_its_declared_clauses(run_kit, batch):
     never run again: one failure of it is a false alarm.
     """
     problems: list[str] = []
-    missed = {store: set(store.expected) for store in batch}
+    missed = {store: set(store.expect.fails) for store in batch}
     pending = list(batch)
     for attempt in range(1 + RETRIES):
         run = run_kit(*(f"--tokenstore={s.spec}" for s in pending), *GROUP)
         for index, store in enumerate(pending):
             failed = _failed(run, index, store, problems)
             missed[store] -= failed
-            if failed - store.expected - store.may_also:
-                problems.append(
-                    f"{store.name}: also failed {sorted(failed - store.expected - store.may_also)}"
-                )
+            unexpected = failed - store.expect.fails - store.expect.may_also_fail
+            if unexpected:
+                problems.append(f"{store.name}: also failed {sorted(unexpected)}")
         if attempt == 0:
             expected_exit = (
-                pytest.ExitCode.TESTS_FAILED if any(s.expected for s in batch) else pytest.ExitCode.OK
+                pytest.ExitCode.TESTS_FAILED if any(s.expect.fails for s in batch) else pytest.ExitCode.OK
             )
             assert run.ret == expected_exit, run
         pending = [store for store in pending if missed[store]]
@@ -102,7 +71,7 @@ def test_each_store_fails_exactly_its_declared_clauses(run_kit, batch):
     assert problems == [], run
 
 
-def _failed(run, index: int, store: Store, problems: list[str]) -> set[str]:
+def _failed(run, index: int, store: CorpusStore, problems: list[str]) -> set[str]:
     """The clauses the store failed in this run (a malformed table is a problem of its own)."""
     verdicts = run.verdicts(index)
     if f"[{index + 1}] {store.spec}" not in run.stdout or not verdicts:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib
 import json
 import os
-import pkgutil
 import re
 import time
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from conftest import KitRun
+from support.corpus import CorpusStore, Expect, discover
 from support.layout import CORPUS_DIR
 
 from tokenstore_conformance.harness.clauses import CLAUSES
@@ -43,50 +43,30 @@ WITHOUT_LIFECYCLE = (
 REFUSAL = "get_tokens() raised"
 
 
-@dataclass(frozen=True)
-class CorpusStore:
-    kind: str  # "broken" or "correct"
-    name: str
-    spec: str
-    expected: frozenset[str]
-    collateral: frozenset[str]
-    blocked: frozenset[str]
-    refused: bool
-
-
-def _discover(kind: str) -> list[CorpusStore]:
-    package = f"{kind}_stores"
-    stores = []
-    for info in sorted(pkgutil.iter_modules([str(CORPUS_DIR / package)]), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{package}.{info.name}")
-        attribute = "make_store" if hasattr(module, "make_store") else "Store"
-        stores.append(
-            CorpusStore(
-                kind=kind,
-                name=info.name,
-                spec=f"{package}.{info.name}:{attribute}",
-                expected=frozenset(getattr(module, "EXPECTED_CLAUSES", ())),
-                collateral=frozenset(getattr(module, "COLLATERAL", ())),
-                blocked=frozenset(getattr(module, "BLOCKED", ())),
-                refused=bool(getattr(module, "REFUSED_WITHOUT_ALLOW_EXISTING", False)),
-            )
-        )
-    return stores
-
-
-BROKEN = _discover("broken")
-CORRECT = _discover("correct")
+BROKEN = discover("broken_stores")
+CORRECT = discover("correct_stores")
+# The one module that is not one store: it generates a store per entry of its table (see _chaos).
+GENERATED = "chaos_stores.chaos"
+# Every package of one store per module.
+PACKAGES = sorted(p.name for p in CORPUS_DIR.glob("*_stores") if p.name != GENERATED.partition(".")[0])
+# The module constants the stores declared before ``EXPECT``: a module that still sets one is read by nothing.
+OLD_DECLARATIONS = (
+    "EXPECTED_CLAUSES",
+    "COLLATERAL",
+    "BLOCKED",
+    "LIFECYCLE",
+    "REFUSED_WITHOUT_ALLOW_EXISTING",
+    "MAY_ALSO_FAIL",
+    "BUGS",
+)
 
 
 def _chaos() -> list[CorpusStore]:
+    """One store per entry of the chaos module's generated table (chaos.py says why it is a table)."""
     from chaos_stores import chaos
 
     return [
-        CorpusStore(
-            "chaos", name, f"chaos_stores.chaos:{name}", frozenset(roots), frozenset(), frozenset(), False
-        )
+        CorpusStore(name, f"chaos_stores.chaos:{name}", Expect(fails=roots))
         for name, roots in [*chaos.ROOT_FAULTS.items(), *((name, ()) for name in chaos.CORRECT)]
     ]
 
@@ -117,9 +97,9 @@ def _chunks(stores: list[CorpusStore], prefix: str, size: int, options: tuple[st
 
 # Short tracebacks, so that test_no_failure_ends_in_the_kits_own_code can read where each failure ended.
 QUIET = ("-q", "--tb=short", "-rf")
-REFUSED = [s for s in BROKEN if s.refused]
+REFUSED = [s for s in BROKEN if s.expect.refused_without_allow_existing]
 GROUPS = [
-    *_chunks([s for s in BROKEN if not s.refused], "broken", BROKEN_CHUNK, (*QUIET, *WITHOUT_LIFECYCLE)),
+    *_chunks([s for s in BROKEN if s not in REFUSED], "broken", BROKEN_CHUNK, (*QUIET, *WITHOUT_LIFECYCLE)),
     *_chunks(
         REFUSED,
         "broken-allow-existing",
@@ -230,12 +210,31 @@ def _failing_tests(run: KitRun, store: CorpusStore) -> str:
 
 def test_every_declared_clause_exists():
     """A typo in a declaration would otherwise read as a clause the kit never reports."""
-    declared = {cid for s in BROKEN for cid in s.expected | s.collateral | s.blocked}
+    everywhere = [store for package in PACKAGES for store in discover(package)] + CHAOS
+    declared = {cid for s in everywhere for cid in s.expect.clauses()}
     assert declared - set(CLAUSES) == set()
-    assert all(s.expected for s in BROKEN), [s.name for s in BROKEN if not s.expected]
-    assert [s.name for s in BROKEN if s.expected & s.collateral] == []
-    assert [s.name for s in BROKEN if (s.expected | s.collateral) & s.blocked] == []
-    assert [s.name for s in CORRECT if s.expected or s.collateral or s.blocked] == []
+    assert all(s.expect.fails for s in BROKEN), [s.name for s in BROKEN if not s.expect.fails]
+    assert [s.name for s in BROKEN if s.expect.fails & s.expect.collateral] == []
+    assert [s.name for s in BROKEN if (s.expect.fails | s.expect.collateral) & s.expect.blocked] == []
+    assert [s.name for s in CORRECT if s.expect != Expect()] == []
+
+
+def test_every_corpus_module_declares_expect_and_nothing_else():
+    """One way to declare a store's verdict: an ``Expect`` in ``EXPECT``, which ``discover`` reads."""
+    undeclared, old = [], {}
+    for path in sorted(CORPUS_DIR.glob("*_stores/*.py")):
+        name = f"{path.parent.name}.{path.stem}".removesuffix(".__init__")
+        module = importlib.import_module(name)
+        if (
+            path.stem[0] != "_"
+            and name != GENERATED
+            and not isinstance(getattr(module, "EXPECT", None), Expect)
+        ):
+            undeclared.append(name)
+        if found := [constant for constant in OLD_DECLARATIONS if hasattr(module, constant)]:
+            old[name] = found
+    assert undeclared == []
+    assert old == {}
 
 
 def test_every_clause_has_a_broken_store():
@@ -243,7 +242,7 @@ def test_every_clause_has_a_broken_store():
 
     The lifecycle, SDK-flow and concurrency clauses have fault corpora of their own.
     """
-    covered = {cid for s in BROKEN for cid in s.expected}
+    covered = {cid for s in BROKEN for cid in s.expect.fails}
     # SCALE's catch is the list reference store (tests/stores/test_reference_stores.py).
     assert {cid for cid in CLAUSES if not ALLOWED_COLLATERAL.match(cid)} - covered == {"SCALE"}
 
@@ -257,7 +256,7 @@ def test_the_corpus_is_big_enough():
 
 
 def _source(store: CorpusStore) -> str:
-    return (CORPUS_DIR / f"{store.kind}_stores" / f"{store.name}.py").read_text(encoding="utf-8")
+    return CORPUS_DIR.joinpath(*store.module.split(".")).with_suffix(".py").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("store", BROKEN, ids=lambda s: s.name)
@@ -267,13 +266,13 @@ def test_broken_store_fails_exactly_its_declared_clauses(corpus_run, record_prop
     verdicts = run.verdicts(index) if f"[{index + 1}] {store.spec}" in run.stdout else {}
     # A SHOULD clause's failure is a warning unless the run is strict: reported all the same.
     failed = {cid for cid, verdict in verdicts.items() if verdict in ("failed", "warned")}
-    missed = store.expected - failed
+    missed = store.expect.fails - failed
     # The headline figure (printed by conftest.py) counts these, under xdist too.
     record_property("corpus_verdict", "missed" if missed else "caught")
     _column(run, store, index)
     assert not missed, f"{store.spec}: the kit did not report {sorted(missed)}\n{_failing_tests(run, store)}"
     core = {cid for cid in failed if not ALLOWED_COLLATERAL.match(cid)}
-    declared = store.expected | store.collateral
+    declared = store.expect.fails | store.expect.collateral
     assert core == declared, (
         f"{store.spec}: failed {sorted(core)}; undeclared {sorted(core - declared)}, "
         f"declared but passed {sorted(declared - core)}\n{_failing_tests(run, store)}"
@@ -282,9 +281,9 @@ def test_broken_store_fails_exactly_its_declared_clauses(corpus_run, record_prop
     blocked = {
         cid for cid, verdict in verdicts.items() if verdict == "blocked" and not ALLOWED_COLLATERAL.match(cid)
     }
-    assert blocked == store.blocked, (
-        f"{store.spec}: blocked {sorted(blocked)}; undeclared {sorted(blocked - store.blocked)}, "
-        f"declared but not blocked {sorted(store.blocked - blocked)}"
+    assert blocked == store.expect.blocked, (
+        f"{store.spec}: blocked {sorted(blocked)}; undeclared {sorted(blocked - store.expect.blocked)}, "
+        f"declared but not blocked {sorted(store.expect.blocked - blocked)}"
     )
 
 
@@ -328,9 +327,9 @@ def test_chaos_store_fails_exactly_the_clauses_that_own_its_method(corpus_run, s
         for cid, verdict in verdicts.items()
         if verdict in ("failed", "warned") and not ALLOWED_COLLATERAL.match(cid)
     }
-    assert failed == store.expected, (
-        f"{store.spec}: failed {sorted(failed)}; undeclared {sorted(failed - store.expected)}, "
-        f"declared but passed {sorted(store.expected - failed)}"
+    assert failed == store.expect.fails, (
+        f"{store.spec}: failed {sorted(failed)}; undeclared {sorted(failed - store.expect.fails)}, "
+        f"declared but passed {sorted(store.expect.fails - failed)}"
     )
 
 

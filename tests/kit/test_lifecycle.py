@@ -3,61 +3,21 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import re
 import shlex
 import time
 
 import pytest
-from support.layout import CORPUS_DIR
+from support.corpus import discover
 
 from tokenstore_conformance.lifecycle.model import TokenModel, Undefined
 from tokenstore_conformance.records import TokenRecord
 
-# Each store's fault, and the clauses the failing comparison may name (at least one must be named).
-SEQUENCE_STORES = {
-    "sequence_stores.stale_after_three:Store": {
-        "SAVE-UPSERT-ID",
-        "SAVE-UPSERT-USER",
-        "SAVE-KEEP-STORED",
-        "BYID-HIT",
-    },
-    "sequence_stores.rowid_ids:Store": {"SAVE-ID-UNIQUE", "SAVE-INSERT"},
-    "sequence_stores.cached_reads:Store": {"INSTANCE-PERSIST"},
-    "sequence_stores.user_positions:Store": {
-        "FIND-BY-USER",
-        "FIND-MISS-NONE",
-        "FIND-USER-ONLY",
-        "SAVE-UPSERT-USER",
-        "SAVE-INSERT",
-        "SAVE-ID-UNIQUE",
-    },
-    "sequence_stores.refresh_index:Store": {"FIND-BY-REFRESH", "FIND-MISS-NONE"},
-    "sequence_stores.save_after_find:Store": {
-        "SAVE-ID-UNIQUE",
-        "SAVE-INSERT",
-        "SAVE-UPSERT-ID",
-        "SAVE-UPSERT-USER",
-        "SAVE-USER-ISOLATION",
-    },
-    "sequence_stores.byid_cache:Store": {"BYID-HIT"},
-}
-# A fault that a one-step clause test written after the store also catches (a by-id cache, which the
-# warm-cache test reads just before a write); the lifecycle test must go on catching it all the same.
-ALSO_FAILED = {"sequence_stores.byid_cache:Store": {"READ-AFTER-WRITE"}}
-
-
-def _adversarial() -> dict[str, set[str]]:
-    """Broken stores that declare LIFECYCLE: the clauses the lifecycle failure may name, by SPEC."""
-    found = {}
-    for info in sorted(pkgutil.iter_modules([str(CORPUS_DIR / "broken_stores")]), key=lambda i: i.name):
-        module = importlib.import_module(f"broken_stores.{info.name}")
-        if hasattr(module, "LIFECYCLE"):
-            found[f"broken_stores.{info.name}:Store"] = set(module.LIFECYCLE)
-    return found
-
-
-ADVERSARIAL = _adversarial()
+# The sequence stores the lifecycle test must catch with a named clause (``lifecycle`` of each EXPECT:
+# at least one must be named); lock_leak hangs instead, for the timeout test below.
+SEQUENCE_STORES = {s.spec: s.expect for s in discover("sequence_stores") if s.expect.lifecycle}
+# Broken stores whose fault the lifecycle test must find as well: the clauses its failure may name, by spec.
+ADVERSARIAL = {s.spec: set(s.expect.lifecycle) for s in discover("broken_stores") if s.expect.lifecycle}
 REFERENCE_STORES = [
     "tokenstore_conformance.reference_stores.list_store:ListTokenStore",
     "tokenstore_conformance.reference_stores.memory_store:InMemoryTokenStore",
@@ -113,17 +73,18 @@ def test_sequence_faults_pass_every_other_clause_and_fail_the_lifecycle(run_kit,
     problems = []
     for index, spec in enumerate(specs):
         verdicts = run.verdicts(index)
+        expect = SEQUENCE_STORES[spec]
         others = sorted(
             cid for cid, verdict in verdicts.items() if verdict == "failed" and cid != "LIFECYCLE"
         )
-        if set(others) != ALSO_FAILED.get(spec, set()):
+        if set(others) != expect.fails - {"LIFECYCLE"}:
             problems.append(f"{spec}: parametrised clauses failed too: {others}")
-        if verdicts.get("LIFECYCLE") != "failed":
+        if "LIFECYCLE" not in expect.fails or verdicts.get("LIFECYCLE") != "failed":
             problems.append(f"{spec}: the lifecycle test did not catch it ({verdicts.get('LIFECYCLE')})")
         named = _named_in_row(run, index)
-        if not named & SEQUENCE_STORES[spec]:
+        if not named & expect.lifecycle:
             problems.append(
-                f"{spec}: the table names {sorted(named)}, expected one of {sorted(SEQUENCE_STORES[spec])}"
+                f"{spec}: the table names {sorted(named)}, expected one of {sorted(expect.lifecycle)}"
             )
         if (
             f"pytest --tokenstore={spec} --tokenstore-profile=fast --tokenstore-seed=0 -k test_lifecycle"

@@ -3,23 +3,20 @@
 All the stores of ``tests/corpus/multifault_stores`` run in one child run of the
 installed kit (one ``--tokenstore`` option each), made once per module and
 read by every test here. Each store must fail exactly the root faults its
-planted bugs declare (``EXPECTED_CLAUSES``, plus any argued ``COLLATERAL``)
-and be blocked in exactly ``BLOCKED``; the headline figure is how many root
+planted bugs declare (``bugs`` of its ``EXPECT``, plus any argued
+``collateral``) and be blocked in exactly ``blocked``; the headline figure is how many root
 faults the kit lists per bug planted.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
-import pkgutil
 import re
-from dataclasses import dataclass
 
 import pytest
 from conftest import KitRun
-from support.layout import CORPUS_DIR
+from support.corpus import CorpusStore, discover
 
 from tokenstore_conformance.harness.clauses import CLAUSES
 
@@ -38,36 +35,7 @@ OPTIONS = (
 MOST_ROOTS_PER_BUG = 1.5
 
 
-@dataclass(frozen=True)
-class MultiFaultStore:
-    name: str
-    spec: str
-    bugs: dict[str, frozenset[str]]
-    expected: frozenset[str]
-    collateral: frozenset[str]
-    blocked: frozenset[str]
-
-
-def _discover() -> list[MultiFaultStore]:
-    stores = []
-    for info in sorted(pkgutil.iter_modules([str(CORPUS_DIR / PACKAGE)]), key=lambda i: i.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{PACKAGE}.{info.name}")
-        stores.append(
-            MultiFaultStore(
-                name=info.name,
-                spec=f"{PACKAGE}.{info.name}:Store",
-                bugs={bug: frozenset(clauses) for bug, clauses in module.BUGS.items()},
-                expected=frozenset(module.EXPECTED_CLAUSES),
-                collateral=frozenset(getattr(module, "COLLATERAL", ())),
-                blocked=frozenset(getattr(module, "BLOCKED", ())),
-            )
-        )
-    return stores
-
-
-STORES = _discover()
+STORES = discover(PACKAGE)
 
 
 _runs: list[KitRun] = []  # the child run, made by the first test that needs it
@@ -121,7 +89,7 @@ def _blocked(run: KitRun, index: int) -> set[str]:
     }
 
 
-def _failing_tests(run: KitRun, store: MultiFaultStore) -> str:
+def _failing_tests(run: KitRun, store: CorpusStore) -> str:
     lines = [
         line for line in run.stdout.splitlines() if line.startswith("FAILED") and f"[{store.spec}" in line
     ]
@@ -129,17 +97,16 @@ def _failing_tests(run: KitRun, store: MultiFaultStore) -> str:
 
 
 def test_the_declarations_are_consistent():
-    """Every declared clause exists; EXPECTED_CLAUSES is the union of BUGS; nothing is declared twice."""
+    """Every declared clause exists; ``fails`` is the union of ``bugs``; nothing is declared twice."""
     assert 6 <= len(STORES) <= 8
     for store in STORES:
-        declared = (
-            store.expected | store.collateral | store.blocked | {c for s in store.bugs.values() for c in s}
-        )
+        expect = store.expect
+        declared = expect.clauses() | {c for _, clauses in expect.bugs for c in clauses}
         assert declared <= set(CLAUSES), (store.name, sorted(declared - set(CLAUSES)))
-        assert len(store.bugs) >= 1, store.name
-        assert store.expected == frozenset().union(*store.bugs.values()), store.name
-        assert not store.expected & store.collateral, store.name
-        assert not (store.expected | store.collateral) & store.blocked, store.name
+        assert len(expect.bugs) >= 1, store.name
+        assert expect.fails == frozenset().union(*(clauses for _, clauses in expect.bugs)), store.name
+        assert not expect.fails & expect.collateral, store.name
+        assert not (expect.fails | expect.collateral) & expect.blocked, store.name
 
 
 @pytest.mark.parametrize("store", STORES, ids=lambda s: s.name)
@@ -150,22 +117,22 @@ def test_multifault_store_fails_exactly_its_root_faults(kit_run, store):
     )
     assert kit_run.verdicts(index), f"no clause table\n{kit_run!r}"
     failed = _failed(kit_run, index)
-    declared = store.expected | store.collateral
+    declared = store.expect.fails | store.expect.collateral
     assert failed == declared, (
         f"{store.spec}: failed {sorted(failed)}; undeclared {sorted(failed - declared)}, "
         f"declared but not failed {sorted(declared - failed)}\n{_failing_tests(kit_run, store)}"
     )
     blocked = _blocked(kit_run, index)
-    assert blocked == store.blocked, (
-        f"{store.spec}: blocked {sorted(blocked)}; undeclared {sorted(blocked - store.blocked)}, "
-        f"declared but not blocked {sorted(store.blocked - blocked)}"
+    assert blocked == store.expect.blocked, (
+        f"{store.spec}: blocked {sorted(blocked)}; undeclared {sorted(blocked - store.expect.blocked)}, "
+        f"declared but not blocked {sorted(store.expect.blocked - blocked)}"
     )
 
 
 def test_root_faults_listed_per_bug_planted(kit_run, record_property):
     """The kit's noise over the corpus: root faults it lists, per bug planted (1.0 is one red clause each)."""
     roots = sum(len(_failed(kit_run, index)) for index in range(len(STORES)))
-    bugs = sum(len(store.bugs) for store in STORES)
+    bugs = sum(len(store.expect.bugs) for store in STORES)
     ratio = roots / bugs
     record_property("multifault_roots", roots)
     record_property("multifault_bugs", bugs)

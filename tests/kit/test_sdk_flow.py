@@ -14,9 +14,10 @@ import urllib.error
 import urllib.request
 
 import pytest
+from support.corpus import discover
 
 from tokenstore_conformance.harness.clauses import CLAUSES
-from tokenstore_conformance.sdk import sdk_can_revoke, sdk_distribution, sdk_finds_user_name
+from tokenstore_conformance.sdk import sdk_can_revoke, sdk_distribution
 from tokenstore_conformance.sdkflow.fakezoho import REGIONS, TOKEN_PATH, FakeZoho
 
 # FLOW-CONCURRENT-REFRESH runs the SDK in worker processes: it belongs to the concurrency group
@@ -83,35 +84,14 @@ def test_reference_stores_pass_every_flow_clause(run_flow):
     assert {cid for cid, v in run.verdicts(0).items() if v != "-"} == set(FLOW), run
 
 
-def _expected_failures() -> dict[str, set[str]]:
-    """The FLOW clauses each flow-breaking store fails, for the installed SDK major."""
-    everything_it_reads = {
-        "FLOW-LOGIN",
-        "FLOW-RESTART",
-        "FLOW-EXPIRY",
-        "FLOW-USERS",
-        "FLOW-REMOVE",
-        "FLOW-EXCHANGE-FAIL",
-        "FLOW-DC",
-    }
-    revoke = {"FLOW-REVOKE"} if sdk_can_revoke() else set()
-    # Where the SDK looks the user name up, it expects to find it in the record again.
-    named = {"FLOW-LOGIN", "FLOW-USERS"} if sdk_finds_user_name() else set()
-    return {
-        "flow_stores.fresh_object:Store": {"FLOW-REMOVE"} | revoke,
-        "flow_stores.expiry_as_int:Store": everything_it_reads,
-        "flow_stores.drops_user_name:Store": {"FLOW-RESTART"} | named,
-        "flow_stores.find_inserts:Store": {"FLOW-EXCHANGE-FAIL"},
-        "flow_stores.keeps_old_values:Store": {"FLOW-EXPIRY", "FLOW-USERS", "FLOW-DC"},
-        "flow_stores.fixed_api_domain:Store": everything_it_reads | revoke,
-        "flow_stores.stale_cache:Store": {"FLOW-PERSIST"},
-        "flow_stores.drops_api_domain_on_update:Store": {"FLOW-DC", "FLOW-EXPIRY", "FLOW-USERS"},
-        "flow_stores.one_api_domain_per_store:Store": {"FLOW-DC"},
-    }
+# What each flow-breaking store fails, for the installed SDK major (each store's EXPECT). save_raises
+# fails every flow that saves; its own test below runs the first login alone.
+SAVE_RAISES = "flow_stores.save_raises:Store"
+FLOW_STORES = [s for s in discover("flow_stores") if s.spec != SAVE_RAISES]
 
 
 def test_the_flow_group_alone_catches_stores_that_break_the_sdk(run_flow):
-    expected = _expected_failures()
+    expected = {store.spec: set(store.expect.fails) for store in FLOW_STORES}
     run = run_flow(*expected)
     assert run.ret == 1, run
     found = {spec: run.failed_clauses(index) for index, spec in enumerate(expected)}
@@ -122,9 +102,10 @@ def test_the_flow_group_alone_catches_stores_that_break_the_sdk(run_flow):
 
 
 def test_an_error_the_sdk_swallows_is_shown_without_logging_tracebacks(run_flow):
-    run = run_flow("flow_stores.save_raises:Store", extra=("-k", "first_login"))
+    (store,) = [s for s in discover("flow_stores") if s.spec == SAVE_RAISES]
+    run = run_flow(store.spec, extra=("-k", "first_login"))
     assert run.ret == 1, run
-    assert run.failed_clauses() == {"FLOW-LOGIN"}, run
+    assert run.failed_clauses() == store.expect.fails == {"FLOW-LOGIN"}, run
     assert "database is locked" in run.stdout, run
     output = run.stdout + run.stderr
     assert "Logging error" not in output, run

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import user_name
 
-EXPECTED_CLAUSES = {"KEY-NONE"}
-COLLATERAL: set[str] = set()
-LIFECYCLE = {
-    "KEY-NONE",
-    "FIND-MISS-NONE",
-    "FIND-PRECEDENCE",
-    "SAVE-INSERT",
-    "SAVE-ID-UNIQUE",
-    "SAVE-USER-ISOLATION",
-}
+EXPECT = Expect(
+    fails={"KEY-NONE"},
+    lifecycle={
+        "KEY-NONE",
+        "FIND-MISS-NONE",
+        "FIND-PRECEDENCE",
+        "SAVE-INSERT",
+        "SAVE-ID-UNIQUE",
+        "SAVE-USER-ISOLATION",
+    },
+)
 
 
 class Store(DictTokenStore):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"SAVE-PRECEDENCE", "FIND-PRECEDENCE"}
-COLLATERAL = {"FIND-MISS-NONE", "SAVE-UPSERT-GRANT", "SAVE-UPSERT-REFRESH"}
-# Stopped at another clause's precondition by the same fault.
-BLOCKED = {"SAVE-ID-ECHO"}
+EXPECT = Expect(
+    fails={"SAVE-PRECEDENCE", "FIND-PRECEDENCE"},
+    collateral={"FIND-MISS-NONE", "SAVE-UPSERT-GRANT", "SAVE-UPSERT-REFRESH"},
+    # Stopped at another clause's precondition by the same fault.
+    blocked={"SAVE-ID-ECHO"},
+)
 
 
 class Store(DictTokenStore):

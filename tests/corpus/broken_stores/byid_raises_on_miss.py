@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
 from tokenstore_conformance.sdk import SDKException
 
-EXPECTED_CLAUSES = {"BYID-MISS"}
-# Stopped at another clause's precondition by the same fault.
-BLOCKED = {"DELETE-ONE", "DELETEALL-EMPTIES", "INSTANCE-ISOLATION"}
+EXPECT = Expect(
+    fails={"BYID-MISS"},
+    # Stopped at another clause's precondition by the same fault.
+    blocked={"DELETE-ONE", "DELETEALL-EMPTIES", "INSTANCE-ISOLATION"},
+)
 
 
 class Store(SQLiteStore):

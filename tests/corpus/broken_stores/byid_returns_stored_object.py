@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from correct_stores.deep_copies import Store as TokenObjectStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"BYID-DETACHED"}
-COLLATERAL: set[str] = set()
+EXPECT = Expect(
+    fails={"BYID-DETACHED"},
+)
 
 
 class Store(TokenObjectStore):

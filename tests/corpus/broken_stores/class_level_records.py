@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"INSTANCE-ISOLATION"}
-COLLATERAL: set[str] = set()
+EXPECT = Expect(
+    fails={"INSTANCE-ISOLATION"},
+)
 
 
 class Store(DictTokenStore):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import ID, lookup_key
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"USER-NAME-EXACT"}
-COLLATERAL: set[str] = set()
-LIFECYCLE = {"USER-NAME-EXACT", "FIND-BY-USER", "SAVE-UPSERT-USER", "SAVE-INSERT", "SAVE-ID-UNIQUE"}
+EXPECT = Expect(
+    fails={"USER-NAME-EXACT"},
+    lifecycle={"USER-NAME-EXACT", "FIND-BY-USER", "SAVE-UPSERT-USER", "SAVE-INSERT", "SAVE-ID-UNIQUE"},
+)
 
 
 class Store(DictTokenStore):

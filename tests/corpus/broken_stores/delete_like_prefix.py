@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"DELETE-ONE"}
-COLLATERAL = {"DELETE-UNKNOWN"}
+EXPECT = Expect(
+    fails={"DELETE-ONE"},
+    collateral={"DELETE-UNKNOWN"},
+)
 
 
 class Store(SQLiteStore):

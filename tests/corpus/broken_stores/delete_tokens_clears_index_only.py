@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from correct_stores.user_index import UserIndexTokenStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"DELETEALL-EMPTIES"}
-COLLATERAL = {"DELETEALL-REUSABLE"}
+EXPECT = Expect(
+    fails={"DELETEALL-EMPTIES"},
+    collateral={"DELETEALL-REUSABLE"},
+)
 
 
 class Store(UserIndexTokenStore):

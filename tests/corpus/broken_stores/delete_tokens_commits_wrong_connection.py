@@ -6,9 +6,12 @@ import sqlite3
 from contextlib import closing
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"DELETEALL-EMPTIES"}
-COLLATERAL = {"DELETEALL-REUSABLE"}
+EXPECT = Expect(
+    fails={"DELETEALL-EMPTIES"},
+    collateral={"DELETEALL-REUSABLE"},
+)
 
 
 class Store(SQLiteStore):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from correct_stores.user_index import UserIndexTokenStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"DELETEALL-REUSABLE"}
-COLLATERAL = {"DELETEALL-EMPTIES"}
+EXPECT = Expect(
+    fails={"DELETEALL-REUSABLE"},
+    collateral={"DELETEALL-EMPTIES"},
+)
 
 
 class Store(UserIndexTokenStore):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"DELETE-ONE", "DELETE-UNKNOWN"}
-COLLATERAL = {"CAPACITY"}
-# Stopped at another clause's precondition by the same fault.
-BLOCKED = {"SAVE-ID-UNIQUE"}
+EXPECT = Expect(
+    fails={"DELETE-ONE", "DELETE-UNKNOWN"},
+    collateral={"CAPACITY"},
+    # Stopped at another clause's precondition by the same fault.
+    blocked={"SAVE-ID-UNIQUE"},
+)
 
 
 class Store(SQLiteStore):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"ROUNDTRIP-HOSTILE"}
-COLLATERAL: set[str] = set()
+EXPECT = Expect(
+    fails={"ROUNDTRIP-HOSTILE"},
+)
 
 
 def _utf8mb3(value):

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"GET-ALL"}
-COLLATERAL = {"CAPACITY", "SAVE-ID-UNIQUE"}
+EXPECT = Expect(
+    fails={"GET-ALL"},
+    collateral={"CAPACITY", "SAVE-ID-UNIQUE"},
+)
 CAPACITY = 10
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import Row, fill_token, user_name
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"READ-AFTER-WRITE"}
-COLLATERAL: set[str] = set()
-LIFECYCLE = {"READ-AFTER-WRITE", "FIND-BY-USER", "FIND-MISS-NONE", "FIND-USER-ONLY", "FIND-PRECEDENCE"}
+EXPECT = Expect(
+    fails={"READ-AFTER-WRITE"},
+    lifecycle={"READ-AFTER-WRITE", "FIND-BY-USER", "FIND-MISS-NONE", "FIND-USER-ONLY", "FIND-PRECEDENCE"},
+)
 
 
 class Store(DictTokenStore):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import fill_token
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"FIND-USER-ONLY"}
-COLLATERAL = {"FIND-MISS-NONE", "FIND-PRECEDENCE"}
+EXPECT = Expect(
+    fails={"FIND-USER-ONLY"},
+    collateral={"FIND-MISS-NONE", "FIND-PRECEDENCE"},
+)
 
 
 class Store(DictTokenStore):

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from correct_stores.dict_store import DictTokenStore
+from correct_stores.dict_store import MATCH_KEYS, DictTokenStore
+from support.corpus import Expect
 
-from tokenstore_conformance.reference_stores.records import fill_token, lookup_key
-from tokenstore_conformance.sdk import OAuthToken
-
-EXPECTED_CLAUSES = {"FIND-BY-ID"}
-# Stopped at another clause's precondition by the same fault.
-BLOCKED = {"CAPACITY", "FIND-PRECEDENCE", "FIND-SAME-OBJECT"}
+EXPECT = Expect(
+    fails={"FIND-BY-ID"},
+    # Stopped at another clause's precondition by the same fault.
+    blocked={"CAPACITY", "FIND-PRECEDENCE", "FIND-SAME-OBJECT"},
+)
 
 
 class Store(DictTokenStore):
-    def find_token(self, token):
-        if not isinstance(token, OAuthToken):
-            return None
-        key = lookup_key(token)  # fault: token.get_id() is never consulted
-        row = self._first(*key) if key else None
-        return fill_token(token, row) if row is not None else None
+    """Copied from the SDK guide's sample store, which looks records up by user name and tokens only."""
+
+    find_by = tuple(k for k in MATCH_KEYS if k != "id")  # fault: token.get_id() is never consulted

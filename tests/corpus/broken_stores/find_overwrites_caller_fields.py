@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import token_from_row
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"FIND-FILL-NONE-ONLY"}
-COLLATERAL = {"FIND-PRECEDENCE"}
+EXPECT = Expect(
+    fails={"FIND-FILL-NONE-ONLY"},
+    collateral={"FIND-PRECEDENCE"},
+)
 
 
 class Store(DictTokenStore):

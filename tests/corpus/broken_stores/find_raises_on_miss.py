@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.sdk import SDKException
 
-EXPECTED_CLAUSES = {"FIND-MISS-NONE"}
-BLOCKED = {"DELETEALL-EMPTIES", "FIND-USER-ONLY", "INSTANCE-ISOLATION", "ROUNDTRIP-HOSTILE"}
+EXPECT = Expect(
+    fails={"FIND-MISS-NONE"},
+    blocked={"DELETEALL-EMPTIES", "FIND-USER-ONLY", "INSTANCE-ISOLATION", "ROUNDTRIP-HOSTILE"},
+)
 
 
 class Store(DictTokenStore):

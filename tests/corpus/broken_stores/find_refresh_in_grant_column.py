@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import fill_token, lookup_key
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"FIND-BY-REFRESH"}
-# Stopped at another clause's precondition by the same fault.
-BLOCKED = {"CAPACITY", "FIND-PRECEDENCE", "FIND-SAME-OBJECT"}
+EXPECT = Expect(
+    fails={"FIND-BY-REFRESH"},
+    # Stopped at another clause's precondition by the same fault.
+    blocked={"CAPACITY", "FIND-PRECEDENCE", "FIND-SAME-OBJECT"},
+)
 
 
 class Store(SQLiteStore):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import token_from_row
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"FIND-SAME-OBJECT"}
-COLLATERAL = {"FIND-FILL-NONE-ONLY", "FIND-PRECEDENCE"}
+EXPECT = Expect(
+    fails={"FIND-SAME-OBJECT"},
+    collateral={"FIND-FILL-NONE-ONLY", "FIND-PRECEDENCE"},
+)
 
 
 class Store(DictTokenStore):

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from correct_stores.dict_store import DictTokenStore
+from correct_stores.dict_store import MATCH_KEYS, DictTokenStore
+from support.corpus import Expect
 
-from tokenstore_conformance.reference_stores.records import fill_token, lookup_key
-from tokenstore_conformance.sdk import OAuthToken
-
-EXPECTED_CLAUSES = {"FIND-BY-GRANT"}
-# Stopped at another clause's precondition by the same fault.
-BLOCKED = {"CAPACITY", "FIND-PRECEDENCE", "FIND-SAME-OBJECT"}
+EXPECT = Expect(
+    fails={"FIND-BY-GRANT"},
+    # Stopped at another clause's precondition by the same fault.
+    blocked={"CAPACITY", "FIND-PRECEDENCE", "FIND-SAME-OBJECT"},
+)
 
 
 class Store(DictTokenStore):
-    def find_token(self, token):
-        if not isinstance(token, OAuthToken):
-            return None
-        row = self._rows.get(token.get_id()) if token.get_id() is not None else None
-        if row is None:
-            key = lookup_key(token)
-            if key is not None and key[0] != "grant_token":  # fault: this branch was never written
-                row = self._first(*key)
-        return fill_token(token, row) if row is not None else None
+    """The lookup was written for tokens already exchanged; one that only carries a grant code is a miss."""
+
+    find_by = tuple(k for k in MATCH_KEYS if k != "grant_token")  # fault: this branch was never written

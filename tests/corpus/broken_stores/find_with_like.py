@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import lookup_key
 
-EXPECTED_CLAUSES = {"ROUNDTRIP-HOSTILE"}
-COLLATERAL = {"SAVE-USER-ISOLATION", "USER-NAME-EXACT"}
+EXPECT = Expect(
+    fails={"ROUNDTRIP-HOSTILE"},
+    collateral={"SAVE-USER-ISOLATION", "USER-NAME-EXACT"},
+)
 
 
 class Store(SQLiteStore):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SELECT, SQLiteStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import token_from_row
 
-EXPECTED_CLAUSES = {"CAPACITY"}
+EXPECT = Expect(
+    fails={"CAPACITY"},
+)
 
 
 class Store(SQLiteStore):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SELECT, SQLiteStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import token_from_row
 
-EXPECTED_CLAUSES = {"GET-ALL"}
-COLLATERAL = {"CAPACITY", "SAVE-ID-UNIQUE"}
+EXPECT = Expect(
+    fails={"GET-ALL"},
+    collateral={"CAPACITY", "SAVE-ID-UNIQUE"},
+)
 PAGE_SIZE = 10
 
 

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"GET-EMPTY"}
-# Stopped at another clause's precondition by the same fault.
-BLOCKED = {"BYID-MISS", "DELETE-UNKNOWN", "DELETEALL-EMPTIES", "INSTANCE-ISOLATION", "SAVE-IGNORE-NON-TOKEN"}
+EXPECT = Expect(
+    fails={"GET-EMPTY"},
+    # Stopped at another clause's precondition by the same fault.
+    blocked={
+        "BYID-MISS",
+        "DELETE-UNKNOWN",
+        "DELETEALL-EMPTIES",
+        "INSTANCE-ISOLATION",
+        "SAVE-IGNORE-NON-TOKEN",
+    },
+)
 
 
 class Store(DictTokenStore):

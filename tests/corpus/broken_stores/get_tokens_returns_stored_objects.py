@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from correct_stores.deep_copies import Store as TokenObjectStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"GET-DETACHED"}
-COLLATERAL: set[str] = set()
+EXPECT = Expect(
+    fails={"GET-DETACHED"},
+)
 
 
 class Store(TokenObjectStore):

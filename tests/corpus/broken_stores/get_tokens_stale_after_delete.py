@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import token_from_row
 
-EXPECTED_CLAUSES = {"DELETE-ONE", "DELETEALL-EMPTIES"}
-COLLATERAL = {"CAPACITY", "READ-AFTER-WRITE"}
-# Stopped at another clause's precondition by the same fault.
-BLOCKED = {"SAVE-ID-UNIQUE"}
+EXPECT = Expect(
+    fails={"DELETE-ONE", "DELETEALL-EMPTIES"},
+    collateral={"CAPACITY", "READ-AFTER-WRITE"},
+    # Stopped at another clause's precondition by the same fault.
+    blocked={"SAVE-ID-UNIQUE"},
+)
 
 
 class Store(DictTokenStore):

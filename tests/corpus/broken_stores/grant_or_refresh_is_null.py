@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import user_name
 
-EXPECTED_CLAUSES = {"KEY-NONE"}
-COLLATERAL: set[str] = set()
-LIFECYCLE = {"KEY-NONE", "FIND-MISS-NONE", "SAVE-INSERT", "SAVE-ID-UNIQUE", "SAVE-USER-ISOLATION"}
+EXPECT = Expect(
+    fails={"KEY-NONE"},
+    lifecycle={"KEY-NONE", "FIND-MISS-NONE", "SAVE-INSERT", "SAVE-ID-UNIQUE", "SAVE-USER-ISOLATION"},
+)
 
 
 class Store(SQLiteStore):

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"SAVE-ID-UNIQUE"}
-COLLATERAL: set[str] = set()
+EXPECT = Expect(
+    fails={"SAVE-ID-UNIQUE"},
+)
 
 
 class Store(DictTokenStore):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import UPDATE, SQLiteStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import COLUMNS, ID, merged_row, row_from_token
 from tokenstore_conformance.sdk import OAuthToken, SDKException
 
-EXPECTED_CLAUSES = {"SAVE-IDEMPOTENT"}
-COLLATERAL: set[str] = set()
+EXPECT = Expect(
+    fails={"SAVE-IDEMPOTENT"},
+)
 
 # MySQL reports the rows an UPDATE changed, not the rows it matched; this condition does the same here.
 CHANGED = " OR ".join(f"{column} IS NOT ?" for column in COLUMNS[1:])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import (
     fill_token,
     lookup_key,
@@ -11,8 +13,9 @@ from tokenstore_conformance.reference_stores.records import (
 )
 from tokenstore_conformance.sdk import OAuthToken, TokenStore
 
-EXPECTED_CLAUSES = {"SAVE-COPY"}
-COLLATERAL: set[str] = set()
+EXPECT = Expect(
+    fails={"SAVE-COPY"},
+)
 
 # Getters and setters of the eight plain fields, for merging an update into a kept token.
 FIELDS = (

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import ID, lookup_key
 
-EXPECTED_CLAUSES = {"READ-AFTER-WRITE"}
-COLLATERAL: set[str] = set()
-LIFECYCLE = {
-    "READ-AFTER-WRITE",
-    "FIND-MISS-NONE",
-    "FIND-USER-ONLY",
-    "FIND-PRECEDENCE",
-    "SAVE-INSERT",
-    "SAVE-ID-UNIQUE",
-    "SAVE-USER-ISOLATION",
-}
+EXPECT = Expect(
+    fails={"READ-AFTER-WRITE"},
+    lifecycle={
+        "READ-AFTER-WRITE",
+        "FIND-MISS-NONE",
+        "FIND-USER-ONLY",
+        "FIND-PRECEDENCE",
+        "SAVE-INSERT",
+        "SAVE-ID-UNIQUE",
+        "SAVE-USER-ISOLATION",
+    },
+)
 
 
 class Store(DictTokenStore):

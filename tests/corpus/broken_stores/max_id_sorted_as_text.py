@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"SAVE-ID-UNIQUE"}
-COLLATERAL = {"CAPACITY", "DELETEALL-REUSABLE", "GET-ALL"}
+EXPECT = Expect(
+    fails={"SAVE-ID-UNIQUE"},
+    collateral={"CAPACITY", "DELETEALL-REUSABLE", "GET-ALL"},
+)
 
 
 class Store(SQLiteStore):

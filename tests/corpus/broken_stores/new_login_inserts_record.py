@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"SAVE-UPSERT-USER"}
-COLLATERAL = {"SAVE-PRECEDENCE", "SAVE-UPSERT-GRANT"}
+EXPECT = Expect(
+    fails={"SAVE-UPSERT-USER"},
+    collateral={"SAVE-PRECEDENCE", "SAVE-UPSERT-GRANT"},
+)
 
 
 class Store(DictTokenStore):

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"ROUNDTRIP-FIELDS"}
-COLLATERAL = {"FIND-BY-ACCESS", "GET-ALL", "SAVE-UPSERT-ACCESS", "SAVE-UPSERT-GRANT", "SAVE-UPSERT-REFRESH"}
+EXPECT = Expect(
+    fails={"ROUNDTRIP-FIELDS"},
+    collateral={
+        "FIND-BY-ACCESS",
+        "GET-ALL",
+        "SAVE-UPSERT-ACCESS",
+        "SAVE-UPSERT-GRANT",
+        "SAVE-UPSERT-REFRESH",
+    },
+)
 
 
 class Store(SQLiteStore):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import copy
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import lookup_key
 
-EXPECTED_CLAUSES = {"SAVE-USER-ONLY", "FIND-USER-ONLY"}
-COLLATERAL: set[str] = set()
-LIFECYCLE = {"SAVE-USER-ONLY", "FIND-USER-ONLY", "SAVE-INSERT", "SAVE-ID-UNIQUE", "SAVE-USER-ISOLATION"}
+EXPECT = Expect(
+    fails={"SAVE-USER-ONLY", "FIND-USER-ONLY"},
+    lifecycle={"SAVE-USER-ONLY", "FIND-USER-ONLY", "SAVE-INSERT", "SAVE-ID-UNIQUE", "SAVE-USER-ISOLATION"},
+)
 
 
 class Store(SQLiteStore):

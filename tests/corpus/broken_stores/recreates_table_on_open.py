@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"INSTANCE-PERSIST"}
-COLLATERAL: set[str] = set()
+EXPECT = Expect(
+    fails={"INSTANCE-PERSIST"},
+)
 
 
 class Store(SQLiteStore):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import lookup_key
 
-EXPECTED_CLAUSES = {"SAVE-PRECEDENCE", "FIND-PRECEDENCE"}
-COLLATERAL = {"FIND-USER-ONLY", "SAVE-USER-ONLY"}
+EXPECT = Expect(
+    fails={"SAVE-PRECEDENCE", "FIND-PRECEDENCE"},
+    collateral={"FIND-USER-ONLY", "SAVE-USER-ONLY"},
+)
 
 
 class Store(DictTokenStore):

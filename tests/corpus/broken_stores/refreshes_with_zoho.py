@@ -18,9 +18,11 @@ import urllib.parse
 import urllib.request
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"NET-LOOPBACK"}
-COLLATERAL: set[str] = set()
+EXPECT = Expect(
+    fails={"NET-LOOPBACK"},
+)
 
 ACCOUNTS_URL = "https://accounts.zoho.com/oauth/v2/token"
 log = logging.getLogger(__name__)

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import lookup_key
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"READ-AFTER-WRITE"}
-COLLATERAL: set[str] = set()
-LIFECYCLE = {
-    "READ-AFTER-WRITE",
-    "FIND-BY-USER",
-    "FIND-BY-ACCESS",
-    "FIND-BY-GRANT",
-    "FIND-BY-REFRESH",
-    "FIND-PRECEDENCE",
-}
+EXPECT = Expect(
+    fails={"READ-AFTER-WRITE"},
+    lifecycle={
+        "READ-AFTER-WRITE",
+        "FIND-BY-USER",
+        "FIND-BY-ACCESS",
+        "FIND-BY-GRANT",
+        "FIND-BY-REFRESH",
+        "FIND-PRECEDENCE",
+    },
+)
 
 
 class Store(DictTokenStore):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import sqlite3
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"INSTANCE-ISOLATION"}
-COLLATERAL: set[str] = set()
+EXPECT = Expect(
+    fails={"INSTANCE-ISOLATION"},
+)
 
 
 class Store(SQLiteStore):

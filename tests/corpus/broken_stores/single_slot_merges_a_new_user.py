@@ -8,11 +8,14 @@ token, its API domain), so the slot holds a record that belongs to neither.
 from __future__ import annotations
 
 from correct_stores.single_slot import SingleSlotTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import ID, merged_row, new_id, row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"SAVE-SECOND-USER"}
+EXPECT = Expect(
+    fails={"SAVE-SECOND-USER"},
+)
 
 
 class Store(SingleSlotTokenStore):

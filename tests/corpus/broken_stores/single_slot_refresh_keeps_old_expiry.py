@@ -7,13 +7,16 @@ refresh the stored token still looks expired, and every start refreshes again.
 from __future__ import annotations
 
 from correct_stores.single_slot import SingleSlotTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import COLUMNS, ID, merged_row, new_id, row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"SAVE-KEEP-STORED"}
-# The updates of these tests bring a new expiry too (FLOW-EXPIRY and FLOW-DC fail as well).
-COLLATERAL = {"SAVE-UPSERT-ID", "SAVE-UPSERT-ACCESS"}
+EXPECT = Expect(
+    fails={"SAVE-KEEP-STORED"},
+    # The updates of these tests bring a new expiry too (FLOW-EXPIRY and FLOW-DC fail as well).
+    collateral={"SAVE-UPSERT-ID", "SAVE-UPSERT-ACCESS"},
+)
 
 EXPIRY = COLUMNS.index("expiry_time")
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import ID, merged_row, row_from_token
 
-EXPECTED_CLAUSES = {"SAVE-IGNORE-NON-TOKEN"}
-COLLATERAL: set[str] = set()
+EXPECT = Expect(
+    fails={"SAVE-IGNORE-NON-TOKEN"},
+)
 
 
 class Store(DictTokenStore):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SELECT, SQLiteStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import lookup_key
 
-EXPECTED_CLAUSES = {"ROUNDTRIP-HOSTILE"}
-COLLATERAL = {"FIND-MISS-NONE"}
+EXPECT = Expect(
+    fails={"ROUNDTRIP-HOSTILE"},
+    collateral={"FIND-MISS-NONE"},
+)
 
 
 class Store(SQLiteStore):

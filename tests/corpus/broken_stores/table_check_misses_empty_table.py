@@ -6,8 +6,11 @@ import os
 import sqlite3
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"INSTANCE-REOPEN"}
+EXPECT = Expect(
+    fails={"INSTANCE-REOPEN"},
+)
 
 
 class Store(SQLiteStore):

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"GET-EMPTY"}
-BLOCKED = {"INSTANCE-ISOLATION"}
-COLLATERAL = {"BYID-MISS", "DELETE-UNKNOWN", "DELETEALL-EMPTIES", "FIND-MISS-NONE"}
-# The kit's start-up check calls get_tokens on a fresh store; it raises, so the kit
-# refuses to run unless --tokenstore-allow-existing is given.
-REFUSED_WITHOUT_ALLOW_EXISTING = True
+EXPECT = Expect(
+    fails={"GET-EMPTY"},
+    blocked={"INSTANCE-ISOLATION"},
+    collateral={"BYID-MISS", "DELETE-UNKNOWN", "DELETEALL-EMPTIES", "FIND-MISS-NONE"},
+    # The kit's start-up check calls get_tokens on a fresh store; it raises, so the kit
+    # refuses to run unless --tokenstore-allow-existing is given.
+    refused_without_allow_existing=True,
+)
 
 
 class Store(SQLiteStore):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"ROUNDTRIP-LONG"}
-COLLATERAL = {"USER-NAME-EXACT"}
+EXPECT = Expect(
+    fails={"ROUNDTRIP-LONG"},
+    collateral={"USER-NAME-EXACT"},
+)
 WIDTH = 255
 
 

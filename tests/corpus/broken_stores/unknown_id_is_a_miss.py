@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import fill_token
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"FIND-PRECEDENCE"}
-COLLATERAL: set[str] = set()
+EXPECT = Expect(
+    fails={"FIND-PRECEDENCE"},
+)
 
 
 class Store(DictTokenStore):

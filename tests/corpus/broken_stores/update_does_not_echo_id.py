@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import ID, merged_row, row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"SAVE-ID-ECHO"}
-COLLATERAL: set[str] = set()
+EXPECT = Expect(
+    fails={"SAVE-ID-ECHO"},
+)
 
 
 class Store(DictTokenStore):

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import ID, row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"SAVE-KEEP-STORED"}
-# An update by id that erases fields looks just like a save by id that replaces the record.
-COLLATERAL = {"SAVE-UPSERT-ID"}
-# Stopped at another clause's precondition by the same fault.
-BLOCKED = {"SAVE-PRECEDENCE", "SAVE-UPSERT-ACCESS", "SAVE-UPSERT-USER"}
+EXPECT = Expect(
+    fails={"SAVE-KEEP-STORED"},
+    # An update by id that erases fields looks just like a save by id that replaces the record.
+    collateral={"SAVE-UPSERT-ID"},
+    # Stopped at another clause's precondition by the same fault.
+    blocked={"SAVE-PRECEDENCE", "SAVE-UPSERT-ACCESS", "SAVE-UPSERT-USER"},
+)
 
 
 class Store(SQLiteStore):

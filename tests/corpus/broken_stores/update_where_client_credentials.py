@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"SAVE-USER-ISOLATION"}
-COLLATERAL = {"SAVE-PRECEDENCE"}
+EXPECT = Expect(
+    fails={"SAVE-USER-ISOLATION"},
+    collateral={"SAVE-PRECEDENCE"},
+)
 
 
 class Store(SQLiteStore):

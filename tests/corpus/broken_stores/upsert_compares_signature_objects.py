@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import ID, lookup_key, merged_row, row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
-EXPECTED_CLAUSES = {"SAVE-UPSERT-USER"}
-COLLATERAL = {"SAVE-KEEP-STORED", "SAVE-PRECEDENCE", "SAVE-USER-ISOLATION"}
-# Stopped at another clause's precondition by the same fault.
-BLOCKED = {"SAVE-ID-ECHO"}
+EXPECT = Expect(
+    fails={"SAVE-UPSERT-USER"},
+    collateral={"SAVE-KEEP-STORED", "SAVE-PRECEDENCE", "SAVE-USER-ISOLATION"},
+    # Stopped at another clause's precondition by the same fault.
+    blocked={"SAVE-ID-ECHO"},
+)
 
 
 class Store(DictTokenStore):

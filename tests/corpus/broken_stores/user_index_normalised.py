@@ -5,12 +5,14 @@ from __future__ import annotations
 import unicodedata
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import ID, lookup_key
 
-EXPECTED_CLAUSES = {"USER-NAME-EXACT"}
-COLLATERAL: set[str] = set()
-LIFECYCLE = {"USER-NAME-EXACT", "FIND-USER-ONLY", "SAVE-INSERT", "SAVE-ID-UNIQUE", "SAVE-USER-ISOLATION"}
+EXPECT = Expect(
+    fails={"USER-NAME-EXACT"},
+    lifecycle={"USER-NAME-EXACT", "FIND-USER-ONLY", "SAVE-INSERT", "SAVE-ID-UNIQUE", "SAVE-USER-ISOLATION"},
+)
 
 
 def _index_key(name: str) -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlite3
 
 from correct_stores.sqlite_single_connection import SQLiteStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"USER-NAME-EXACT"}
-COLLATERAL: set[str] = set()
-LIFECYCLE = {"USER-NAME-EXACT", "FIND-USER-ONLY", "SAVE-INSERT", "SAVE-ID-UNIQUE", "SAVE-USER-ISOLATION"}
+EXPECT = Expect(
+    fails={"USER-NAME-EXACT"},
+    lifecycle={"USER-NAME-EXACT", "FIND-USER-ONLY", "SAVE-INSERT", "SAVE-ID-UNIQUE", "SAVE-USER-ISOLATION"},
+)
 
 
 def email_of(name: str | None) -> str | None:

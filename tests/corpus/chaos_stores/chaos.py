@@ -121,6 +121,9 @@ def _raising(method: str, kind: type[Exception]) -> type[_Base]:
 
 
 FIND_BY_KEY = {"FIND-BY-ID", "FIND-BY-USER", "FIND-BY-ACCESS", "FIND-BY-GRANT", "FIND-BY-REFRESH"}
+# Not an ``EXPECT`` per module, as the rest of the corpus declares: this one module generates a store
+# for every (method, misbehaviour) pair, so its declaration is this table, one entry per generated store
+# (tests/kit/test_corpus.py turns each into a ``support.corpus.Expect``).
 # name -> the clauses the kit must report as root faults; every other clause passes, is blocked or
 # does not apply. An SDKException from delete_token for an unknown id is allowed, so that store is correct.
 ROOT_FAULTS: dict[str, set[str]] = {

@@ -1,6 +1,7 @@
 """Stores that pass every single-threaded clause but break under threads, processes or a kill.
 
-Each module declares ``EXPECTED_CLAUSES``, the concurrency clauses the kit
-must report as failed for it (empty for the correct stores, which must pass
-every clause they declare), and names its store ``Store`` or ``make_store``.
+Each module declares ``EXPECT = Expect(fails=...)``, the concurrency clauses the
+kit must report as failed for it (``Expect()`` for the correct stores, which must
+pass every clause), plus any ``may_also_fail`` that a race exposes in some runs
+only, and names its store ``Store`` or ``make_store``.
 """

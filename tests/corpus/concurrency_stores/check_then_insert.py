@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
 from ._sqlite import COLUMNS, SQLiteFileStore
 
-EXPECTED_CLAUSES = {"CONC-PROC-SAME-USER"}
-# Threads of one process collide here only when the GIL hands over between the lookup and the insert.
-MAY_ALSO_FAIL = {"CONC-THREADS-SAME-USER"}
+EXPECT = Expect(
+    fails={"CONC-PROC-SAME-USER"},
+    # Threads of one process collide here only when the GIL hands over between the lookup and the insert.
+    may_also_fail={"CONC-THREADS-SAME-USER"},
+)
 
 # An update is one statement that keeps what the token leaves None: atomic on its own.
 MERGE = f"UPDATE oauthtoken SET {', '.join(f'{c} = COALESCE(?, {c})' for c in COLUMNS[1:])} WHERE id = ?"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES: set[str] = set()
+EXPECT = Expect()
 
 
 def _locked(method):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from correct_stores.dict_store import DictTokenStore
+from support.corpus import Expect
 
 from tokenstore_conformance.reference_stores.records import COLUMNS
 
-EXPECTED_CLAUSES = {"CONC-THREADS-SAME-USER"}
+EXPECT = Expect(
+    fails={"CONC-THREADS-SAME-USER"},
+)
 
 
 class Store(DictTokenStore):

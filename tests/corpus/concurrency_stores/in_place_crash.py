@@ -7,9 +7,13 @@ import json
 import os
 from contextlib import contextmanager
 
+from support.corpus import Expect
+
 from ._json_file import JsonFileStore
 
-EXPECTED_CLAUSES = {"CRASH-DURABLE"}
+EXPECT = Expect(
+    fails={"CRASH-DURABLE"},
+)
 
 
 class Store(JsonFileStore):

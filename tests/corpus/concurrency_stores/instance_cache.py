@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import fill_token, user_name
 from tokenstore_conformance.sdk import OAuthToken
 
 from ._sqlite import SQLiteFileStore
 
-EXPECTED_CLAUSES = {"CONC-PROC-VISIBLE"}
+EXPECT = Expect(
+    fails={"CONC-PROC-VISIBLE"},
+)
 
 
 class Store(SQLiteFileStore):

@@ -6,9 +6,11 @@ import fcntl
 import os
 from contextlib import contextmanager
 
+from support.corpus import Expect
+
 from ._json_file import JsonFileStore
 
-EXPECTED_CLAUSES: set[str] = set()
+EXPECT = Expect()
 
 
 class Store(JsonFileStore):

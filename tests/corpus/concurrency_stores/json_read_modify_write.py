@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from ._json_file import JsonFileStore
 
-EXPECTED_CLAUSES = {"CONC-THREADS-DISTINCT"}
+EXPECT = Expect(
+    fails={"CONC-THREADS-DISTINCT"},
+)
 
 
 class Store(JsonFileStore):

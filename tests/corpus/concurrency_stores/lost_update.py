@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.sdk import OAuthToken
 
 from ._sqlite import SQLiteFileStore
 
-EXPECTED_CLAUSES = {"CONC-PROC-UPDATE"}
+EXPECT = Expect(
+    fails={"CONC-PROC-UPDATE"},
+)
 
 
 class Store(SQLiteFileStore):

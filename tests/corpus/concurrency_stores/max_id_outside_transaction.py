@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.sdk import OAuthToken
 
 from ._sqlite import SQLiteFileStore
 
-EXPECTED_CLAUSES = {"CONC-THREADS-DISTINCT", "CONC-PROC-DISTINCT"}
+EXPECT = Expect(
+    fails={"CONC-THREADS-DISTINCT", "CONC-PROC-DISTINCT"},
+)
 
 
 class Store(SQLiteFileStore):

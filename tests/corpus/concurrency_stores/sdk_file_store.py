@@ -7,20 +7,23 @@ because applications use it from several workers.
 
 from __future__ import annotations
 
+from support.corpus import Expect
 from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
 
 # Rewritten in place and read without a lock: everything but CONC-PROC-VISIBLE (it keeps no copy).
-EXPECTED_CLAUSES = {
-    "CONC-THREADS-DISTINCT",
-    "CONC-THREADS-SAME-USER",
-    "CONC-THREADS-READ",
-    "CONC-PROC-DISTINCT",
-    "CONC-PROC-SAME-USER",
-    "CONC-PROC-READ",
-    "CONC-PROC-UPDATE",
-    "CRASH-DURABLE",
-    "FLOW-CONCURRENT-REFRESH",
-}
+EXPECT = Expect(
+    fails={
+        "CONC-THREADS-DISTINCT",
+        "CONC-THREADS-SAME-USER",
+        "CONC-THREADS-READ",
+        "CONC-PROC-DISTINCT",
+        "CONC-PROC-SAME-USER",
+        "CONC-PROC-READ",
+        "CONC-PROC-UPDATE",
+        "CRASH-DURABLE",
+        "FLOW-CONCURRENT-REFRESH",
+    },
+)
 
 
 def make_store(tmp_path) -> FileStore:

@@ -12,9 +12,13 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from support.corpus import Expect
+
 from ._sqlite import SQLiteFileStore
 
-EXPECTED_CLAUSES = {"CONC-THREADS-DISTINCT", "CONC-THREADS-SAME-USER", "CONC-THREADS-READ"}
+EXPECT = Expect(
+    fails={"CONC-THREADS-DISTINCT", "CONC-THREADS-SAME-USER", "CONC-THREADS-READ"},
+)
 
 
 class Store(SQLiteFileStore):

@@ -15,8 +15,11 @@ import contextlib
 import time
 
 from correct_stores.single_slot import VARIABLES, SingleSlotTokenStore
+from support.corpus import Expect
 
-EXPECTED_CLAUSES = {"CONC-THREADS-SAME-USER"}
+EXPECT = Expect(
+    fails={"CONC-THREADS-SAME-USER"},
+)
 
 
 class Store(SingleSlotTokenStore):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from ._sqlite import SQLiteFileStore
 
-EXPECTED_CLAUSES: set[str] = set()
+EXPECT = Expect()
 
 
 def make_store(tmp_path) -> SQLiteFileStore:

@@ -5,11 +5,15 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 
+from support.corpus import Expect
+
 from ._json_file import JsonFileStore
 
-EXPECTED_CLAUSES = {"CONC-PROC-DISTINCT", "CONC-PROC-UPDATE"}
-# Workers refreshing through the SDK save a few ms apart; the file's lost updates hit them only some runs.
-MAY_ALSO_FAIL = {"FLOW-CONCURRENT-REFRESH"}
+EXPECT = Expect(
+    fails={"CONC-PROC-DISTINCT", "CONC-PROC-UPDATE"},
+    # Workers refreshing through the SDK save a few ms apart; the file's lost updates hit them only some runs.
+    may_also_fail={"FLOW-CONCURRENT-REFRESH"},
+)
 
 
 class Store(JsonFileStore):

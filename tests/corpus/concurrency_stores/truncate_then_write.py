@@ -7,9 +7,13 @@ import os
 import threading
 from contextlib import contextmanager
 
+from support.corpus import Expect
+
 from ._json_file import JsonFileStore
 
-EXPECTED_CLAUSES = {"CONC-THREADS-READ"}
+EXPECT = Expect(
+    fails={"CONC-THREADS-READ"},
+)
 
 
 class Store(JsonFileStore):

@@ -10,12 +10,16 @@ from __future__ import annotations
 import sqlite3
 import threading
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import row_from_token
 from tokenstore_conformance.sdk import OAuthToken
 
 from ._sqlite import SQLiteFileStore
 
-EXPECTED_CLAUSES = {"CONC-THREADS-READ", "CONC-THREADS-SAME-USER"}
+EXPECT = Expect(
+    fails={"CONC-THREADS-READ", "CONC-THREADS-SAME-USER"},
+)
 
 ACCESS = "UPDATE oauthtoken SET access_token = COALESCE(?, access_token), expiry_time = COALESCE(?, expiry_time) WHERE id = ?"
 REST = (

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import (
     ID,
     Row,
@@ -20,7 +22,9 @@ from tokenstore_conformance.sdk import OAuthToken
 
 from ._sqlite import KEY_COLUMNS, SQLiteFileStore
 
-EXPECTED_CLAUSES = {"CONC-THREADS-READ", "CONC-PROC-READ"}
+EXPECT = Expect(
+    fails={"CONC-THREADS-READ", "CONC-PROC-READ"},
+)
 
 CREDENTIALS = (
     "id",

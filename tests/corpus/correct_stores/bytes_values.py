@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import (
     COLUMNS,
     ID,
@@ -12,6 +14,8 @@ from tokenstore_conformance.reference_stores.records import (
     row_from_token,
 )
 from tokenstore_conformance.sdk import OAuthToken, TokenStore
+
+EXPECT = Expect()
 
 Encoded = tuple  # a row with every value as bytes (or None), in records.COLUMNS order
 

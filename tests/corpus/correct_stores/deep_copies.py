@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import copy
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import lookup_key
 from tokenstore_conformance.sdk import OAuthToken, TokenStore, UserSignature
+
+EXPECT = Expect()
 
 # Getter and setter names of the eight plain string fields besides id and user signature.
 FIELDS = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import (
     COLUMNS,
     ID,
@@ -15,6 +17,11 @@ from tokenstore_conformance.reference_stores.records import (
 )
 from tokenstore_conformance.sdk import OAuthToken, TokenStore
 
+# What a record can be matched by: the token's id, then whichever of these ``lookup_key`` picks.
+MATCH_KEYS = ("id", "user_name", "access_token", "grant_token", "refresh_token")
+
+EXPECT = Expect()
+
 
 class DictTokenStore(TokenStore):
     """Each record is an immutable row tuple in ``records.COLUMNS`` order, under its id.
@@ -26,6 +33,10 @@ class DictTokenStore(TokenStore):
 
     # Nothing here is locked: one thread at a time (``locked.py`` is the variant for threads).
     tokenstore_concurrency = "none"
+    # The keys find_token and save_token match a record by. A one-key mutant in
+    # tests/corpus/broken_stores leaves one out of either, as a store that never wrote that branch does.
+    find_by: tuple[str, ...] = MATCH_KEYS
+    save_by: tuple[str, ...] = MATCH_KEYS
 
     def __init__(self) -> None:
         self._rows: dict[str, Row] = {}
@@ -39,22 +50,30 @@ class DictTokenStore(TokenStore):
 
     def _matching_row(self, token: OAuthToken) -> Row | None:
         """The record the token names: its id if stored, else the first key of ``lookup_key``."""
-        row = self._rows.get(token.get_id()) if token.get_id() is not None else None
+        return self._row_by(token, MATCH_KEYS)
+
+    def _row_by(self, token: OAuthToken, keys: tuple[str, ...]) -> Row | None:
+        """``_matching_row`` looking only at ``keys``: a key left out is never matched by."""
+        row = self._rows.get(token.get_id()) if "id" in keys and token.get_id() is not None else None
         if row is not None:
             return row
         key = lookup_key(token)
-        return self._first(*key) if key else None
+        return self._first(*key) if key and key[0] in keys else None
+
+    def _lookup(self, token: OAuthToken, keys: tuple[str, ...]) -> Row | None:
+        # Through _matching_row while every key is looked at, so that a subclass replacing it is used.
+        return self._matching_row(token) if set(keys) >= set(MATCH_KEYS) else self._row_by(token, keys)
 
     def find_token(self, token):
         if not isinstance(token, OAuthToken):
             return None
-        row = self._matching_row(token)
+        row = self._lookup(token, self.find_by)
         return fill_token(token, row) if row is not None else None
 
     def save_token(self, token):
         if not isinstance(token, OAuthToken):
             return
-        row = self._matching_row(token)
+        row = self._lookup(token, self.save_by)
         if row is None:
             if token.get_id() is None:
                 token.set_id(self._new_id())

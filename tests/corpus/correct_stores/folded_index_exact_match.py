@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import ID, lookup_key
 from tokenstore_conformance.sdk import OAuthToken
 
 from .dict_store import DictTokenStore
+
+EXPECT = Expect()
 
 
 def folded(name: str) -> str:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from .dict_store import DictTokenStore
+
+EXPECT = Expect()
 
 FIRST_ID = 10**30
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import COLUMNS, ID, Row, token_from_row
 from tokenstore_conformance.sdk import OAuthToken
 
 from .dict_store import DictTokenStore
+
+EXPECT = Expect()
 
 EXPIRY = COLUMNS.index("expiry_time")
 

@@ -7,6 +7,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import (
     COLUMNS,
     ID,
@@ -19,6 +21,8 @@ from tokenstore_conformance.reference_stores.records import (
     token_from_row,
 )
 from tokenstore_conformance.sdk import OAuthToken, TokenStore
+
+EXPECT = Expect()
 
 
 class JsonFileTokenStore(TokenStore):

@@ -5,7 +5,11 @@ from __future__ import annotations
 import functools
 import threading
 
+from support.corpus import Expect
+
 from .dict_store import DictTokenStore
+
+EXPECT = Expect()
 
 
 def _locked(method):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.sdk import SDKException
 
 from .dict_store import DictTokenStore
+
+EXPECT = Expect()
 
 
 class Store(DictTokenStore):

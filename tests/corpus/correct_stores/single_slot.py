@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import threading
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import (
     COLUMNS,
     ID,
@@ -24,6 +26,8 @@ from tokenstore_conformance.reference_stores.records import (
     token_from_row,
 )
 from tokenstore_conformance.sdk import OAuthToken, TokenStore
+
+EXPECT = Expect()
 
 VARIABLES = tuple(f"ZOHO_{column.upper()}" for column in COLUMNS)
 

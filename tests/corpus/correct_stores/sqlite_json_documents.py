@@ -8,6 +8,8 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import (
     COLUMNS,
     ID,
@@ -19,6 +21,8 @@ from tokenstore_conformance.reference_stores.records import (
     token_from_row,
 )
 from tokenstore_conformance.sdk import OAuthToken, TokenStore
+
+EXPECT = Expect()
 
 KEYS = frozenset({"user_name", "access_token", "grant_token", "refresh_token"})
 

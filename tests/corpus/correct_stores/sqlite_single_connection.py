@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import (
     COLUMNS,
     ID,
@@ -17,6 +19,8 @@ from tokenstore_conformance.reference_stores.records import (
     token_from_row,
 )
 from tokenstore_conformance.sdk import OAuthToken, TokenStore
+
+EXPECT = Expect()
 
 SELECT = f"SELECT {', '.join(COLUMNS)} FROM oauthtoken"
 INSERT = f"INSERT INTO oauthtoken ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.records import ID, Row, lookup_key
 from tokenstore_conformance.sdk import OAuthToken
 
 from .dict_store import DictTokenStore
+
+EXPECT = Expect()
 
 
 class UserIndexTokenStore(DictTokenStore):

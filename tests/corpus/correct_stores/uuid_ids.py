@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import uuid
 
+from support.corpus import Expect
+
 from .dict_store import DictTokenStore
+
+EXPECT = Expect()
 
 
 class Store(DictTokenStore):

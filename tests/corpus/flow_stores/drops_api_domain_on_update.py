@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 from tokenstore_conformance.reference_stores.records import COLUMNS, ID
 from tokenstore_conformance.sdk import OAuthToken
+
+EXPECT = Expect(fails={"FLOW-DC", "FLOW-EXPIRY", "FLOW-USERS"})
 
 API_DOMAIN = COLUMNS.index("api_domain")
 

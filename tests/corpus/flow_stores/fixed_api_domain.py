@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
+from flow_stores import READS_BACK
 from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 from tokenstore_conformance.reference_stores.records import COLUMNS, ID
-from tokenstore_conformance.sdk import OAuthToken
+from tokenstore_conformance.sdk import OAuthToken, sdk_can_revoke
+
+EXPECT = Expect(fails=READS_BACK | ({"FLOW-REVOKE"} if sdk_can_revoke() else set()))
 
 API_DOMAIN = COLUMNS.index("api_domain")
 DEFAULT_DOMAIN = "https://www.zohoapis.com"

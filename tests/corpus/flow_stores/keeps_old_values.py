@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 from tokenstore_conformance.reference_stores.records import ID, row_from_token
 from tokenstore_conformance.sdk import OAuthToken
+
+EXPECT = Expect(fails={"FLOW-EXPIRY", "FLOW-USERS", "FLOW-DC"})
 
 
 class Store(ListTokenStore):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 from tokenstore_conformance.sdk import OAuthToken
+
+EXPECT = Expect(fails={"FLOW-DC"})
 
 
 class Store(ListTokenStore):

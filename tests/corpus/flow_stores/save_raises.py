@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 from tokenstore_conformance.sdk import SDKException
+
+# Judged on the first login alone (``-k first_login`` in tests/kit/test_sdk_flow.py), where the SDK
+# swallows the error: every other flow saves too and fails with it, in ways that vary by SDK major.
+EXPECT = Expect(fails={"FLOW-LOGIN"})
 
 
 class Store(ListTokenStore):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 from tokenstore_conformance.reference_stores.sqlite_store import SQLiteTokenStore
+
+EXPECT = Expect(fails={"FLOW-PERSIST"})
 
 
 class Store(SQLiteTokenStore):

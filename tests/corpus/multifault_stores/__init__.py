@@ -5,17 +5,17 @@ each shows what the kit says about that fault alone. Real custom stores are
 written in an afternoon from the SDK's sample and carry two or three faults at
 once, and then one fault can hide another or make another clause's test fail.
 Each module here is a complete small store (sqlite3 or a dict, no correct base
-class) and declares what the kit must report:
+class) and declares what the kit must report in ``EXPECT = Expect(...)``
+(``tests/support/corpus.py``):
 
-- ``BUGS``: each planted fault, by a short name, and the root-fault clauses it
+- ``bugs``: each planted fault, by a short name, and the root-fault clauses it
   must produce (reported failed, or warned for a SHOULD clause). A fault whose
   every test is stopped by another fault's precondition produces none: its
-  clauses are in ``BLOCKED``.
-- ``EXPECTED_CLAUSES``: the union of the ``BUGS`` sets.
-- ``COLLATERAL`` (optional): other clauses the same faults also fail, each
-  argued in a comment; together with ``EXPECTED_CLAUSES`` this is the exact
-  set of failed clauses.
-- ``BLOCKED`` (optional): the exact set of clauses reported ``blocked by``
+  clauses are in ``blocked``. ``fails`` is the union of the ``bugs`` sets.
+- ``collateral`` (optional): other clauses the same faults also fail, each
+  argued in a comment; together with ``fails`` this is the exact set of
+  failed clauses.
+- ``blocked`` (optional): the exact set of clauses reported ``blocked by``
   another clause.
 
 The LIFECYCLE, FLOW-*, CONC-* and CRASH-* rows are left out, as in

@@ -14,16 +14,19 @@ from __future__ import annotations
 import sqlite3
 import uuid
 
+from support.corpus import Expect
+
 from tokenstore_conformance.sdk import OAuthToken, TokenStore, UserSignature
 
-BUGS = {
-    "lookup WHERE clause built with an f-string": {"ROUNDTRIP-HOSTILE"},
-    "find_token ranks rows with ORDER BY, so a miss returns the first row": {"FIND-MISS-NONE"},
-}
-EXPECTED_CLAUSES = set().union(*BUGS.values())
-# FIND-USER-ONLY's test first checks that a user name no record has misses when nothing else matches
-# either; here it does not, which is FIND-MISS-NONE's fault.
-BLOCKED = {"FIND-USER-ONLY"}
+EXPECT = Expect(
+    bugs={
+        "lookup WHERE clause built with an f-string": {"ROUNDTRIP-HOSTILE"},
+        "find_token ranks rows with ORDER BY, so a miss returns the first row": {"FIND-MISS-NONE"},
+    },
+    # FIND-USER-ONLY's test first checks that a user name no record has misses when nothing else matches
+    # either; here it does not, which is FIND-MISS-NONE's fault.
+    blocked={"FIND-USER-ONLY"},
+)
 
 COLUMNS = ("id", "user_name", "client_id", "client_secret", "refresh_token", "access_token", "grant_token",
            "expiry_time", "redirect_url", "api_domain")  # fmt: skip

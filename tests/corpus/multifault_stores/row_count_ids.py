@@ -8,16 +8,19 @@ that is still there and replaces it. ``find_token_by_id`` reads
 
 from __future__ import annotations
 
+from support.corpus import Expect
+
 from tokenstore_conformance.sdk import OAuthToken, TokenStore, UserSignature
 
-BUGS = {
-    "new id is len(records) + 1, reused after a delete": {"SAVE-ID-UNIQUE"},
-    "find_token_by_id raises KeyError for an unknown id": {"BYID-MISS"},
-}
-EXPECTED_CLAUSES = set().union(*BUGS.values())
-# Each of these tests checks that a deleted or foreign id is gone with find_token_by_id; the KeyError
-# is BYID-MISS's fault, so they stop at that precondition.
-BLOCKED = {"DELETE-ONE", "DELETEALL-EMPTIES", "INSTANCE-ISOLATION"}
+EXPECT = Expect(
+    bugs={
+        "new id is len(records) + 1, reused after a delete": {"SAVE-ID-UNIQUE"},
+        "find_token_by_id raises KeyError for an unknown id": {"BYID-MISS"},
+    },
+    # Each of these tests checks that a deleted or foreign id is gone with find_token_by_id; the KeyError
+    # is BYID-MISS's fault, so they stop at that precondition.
+    blocked={"DELETE-ONE", "DELETEALL-EMPTIES", "INSTANCE-ISOLATION"},
+)
 
 PLAIN = ("client_id", "client_secret", "refresh_token", "access_token", "grant_token", "expires_in",
          "redirect_url", "api_domain")  # fmt: skip

@@ -15,7 +15,11 @@ import tempfile
 import threading
 import urllib.request
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.memory_store import InMemoryTokenStore
+
+EXPECT = Expect()
 
 _servers: dict[int, tuple[int, str]] = {}  # pid -> (HTTP port, Unix socket path)
 _lock = threading.Lock()

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import threading
 
+from support.corpus import Expect
+
 from tokenstore_conformance.reference_stores.list_store import ListTokenStore
 from tokenstore_conformance.reference_stores.records import fill_token
 from tokenstore_conformance.sdk import OAuthToken
+
+# The lifecycle test stops at the first call that does not return (tests/kit/test_lifecycle.py
+# gives it a short --tokenstore-timeout); a hang names no clause in the LIFECYCLE row.
+EXPECT = Expect(fails={"LIFECYCLE"})
 
 
 class Store(ListTokenStore):
