@@ -30,6 +30,7 @@ CORRECT = [s for s in STORES if not s.expect.fails]
 BATCHES = [STORES[i::3] for i in range(3)]
 
 
+@pytest.mark.contributing("Adding a concurrency clause")
 def test_the_corpus_covers_every_concurrency_clause():
     assert len(BROKEN) >= 10
     assert len(CORRECT) >= 3

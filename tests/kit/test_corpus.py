@@ -208,6 +208,7 @@ def _failing_tests(run: KitRun, store: CorpusStore) -> str:
     return "\n".join(lines) or "(no failed test named this store)"
 
 
+@pytest.mark.contributing("Adding a corpus store")
 def test_every_declared_clause_exists():
     """A typo in a declaration would otherwise read as a clause the kit never reports."""
     everywhere = [store for package in PACKAGES for store in discover(package)] + CHAOS
@@ -219,6 +220,7 @@ def test_every_declared_clause_exists():
     assert [s.name for s in CORRECT if s.expect != Expect()] == []
 
 
+@pytest.mark.contributing("Adding a corpus store")
 def test_every_corpus_module_declares_expect_and_nothing_else():
     """One way to declare a store's verdict: an ``Expect`` in ``EXPECT``, which ``discover`` reads."""
     undeclared, old = [], {}
@@ -237,6 +239,7 @@ def test_every_corpus_module_declares_expect_and_nothing_else():
     assert old == {}
 
 
+@pytest.mark.contributing("Adding a corpus store")
 def test_every_clause_has_a_broken_store():
     """A clause no broken store breaks is a clause whose tests have never been seen to fail.
 
@@ -247,6 +250,7 @@ def test_every_clause_has_a_broken_store():
     assert {cid for cid in CLAUSES if not ALLOWED_COLLATERAL.match(cid)} - covered == {"SCALE"}
 
 
+@pytest.mark.contributing("Adding a corpus store")
 def test_the_corpus_is_big_enough():
     """Forty faults and eight unusual stores are the floor; ten faults must live in sqlite3."""
     assert len(BROKEN) >= 40

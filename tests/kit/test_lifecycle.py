@@ -98,6 +98,7 @@ def _halves(specs: list[str]) -> list[list[str]]:
     return [specs[: len(specs) // 2], specs[len(specs) // 2 :]]
 
 
+@pytest.mark.contributing("Adding a lifecycle rule")
 def test_every_adversarial_store_declares_clauses_that_exist():
     from tokenstore_conformance.harness.clauses import CLAUSES
 
