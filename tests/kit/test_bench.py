@@ -20,6 +20,7 @@ import pytest
 from support import bench_stores
 
 from tokenstore_conformance import __version__
+from tokenstore_conformance.bench import scale
 from tokenstore_conformance.bench.measure import OPS
 from tokenstore_conformance.bench.report import Row, format_table
 from tokenstore_conformance.bench.scale import OutOfTime, measure_scale
@@ -195,6 +196,47 @@ class _SavesSlowDownAsItGrows(ListTokenStore):
 def test_scale_stops_when_its_budget_is_spent():
     with pytest.raises(OutOfTime, match=r"out of time while filling a store to \d+ tokens, at \d+ tokens"):
         measure_scale(_SavesSlowDownAsItGrows, small=100, large=400, budget_seconds=1.0)
+
+
+class _Clock:
+    """A monotonic clock that moves only when a store says a call took time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _store_on(clock: _Clock, seconds_per_save) -> type[ListTokenStore]:
+    class Timed(ListTokenStore):
+        def save_token(self, token):
+            clock.now += seconds_per_save(len(self.get_tokens()))
+            super().save_token(token)
+
+    return Timed
+
+
+def test_scale_stops_a_fill_that_cannot_end_in_time_long_before_the_budget(monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(scale, "monotonic", clock)
+    # Each save costs 9.6 µs per stored token, as when a store rewrites a file per save: filling
+    # 5,000 tokens takes 120 s, twice the budget, though the first thousand take under 5 s.
+    grows = _store_on(clock, lambda stored: stored * 9.6e-6)
+    with pytest.raises(OutOfTime, match=r"at \d+ tokens: a save takes [\d.]+ ms there") as stopped:
+        measure_scale(grows, small=100, large=5000, batches=3, batch_size=2, budget_seconds=60.0)
+    assert clock.now < 2.0, f"the fill ran {clock.now:.1f}s of the 60s budget before it stopped"
+    assert "past the budget" in str(stopped.value)
+
+
+def test_scale_lets_a_steady_fill_that_ends_in_time_finish(monkeypatch):
+    clock = _Clock()
+    monkeypatch.setattr(scale, "monotonic", clock)
+    # 10 ms a save, 2,100 saves: 21 s, of a budget of 25 s.
+    steady = _store_on(clock, lambda stored: 0.010)
+    figures = measure_scale(steady, small=100, large=2000, batches=3, batch_size=2, budget_seconds=25.0)
+    assert (figures.small, figures.large) == (100, 2000)
+    assert 21.0 <= clock.now <= 25.0
 
 
 def test_a_slow_fill_shows_progress_in_a_log_while_it_fills(capsys):

@@ -39,6 +39,10 @@ class ScaleFigures:
     interleaved: bool  # False when the two stores shared storage and were measured one after the other
 
 
+# Saves between two projections of when a fill ends: enough that a few slow saves do not decide it.
+PROJECT_EVERY = 100
+
+
 class OutOfTime(Exception):
     """The measurement ran past its budget; the message says how far it got."""
 
@@ -58,10 +62,35 @@ class _Sized:
             raise OutOfTime(f"out of time while {doing}, at {len(self.workload.users)} tokens")
 
     def fill_to(self, size: int) -> None:
+        window_start, in_window, paces = monotonic(), 0, []
         for user, token in self.workload.new_logins(size - len(self.workload.users)):
             self._in_time(f"filling a store to {size} tokens")
             self.store.save_token(token)
             self.workload.saved(user, token)
+            in_window += 1
+            if in_window == PROJECT_EVERY:
+                now = monotonic()
+                paces = [*paces[-2:], (now - window_start) / in_window]
+                self._fill_ends_in_time(size, paces, now)
+                window_start, in_window = now, 0
+
+    def _fill_ends_in_time(self, size: int, paces: list[float], now: float) -> None:
+        # Waiting for the deadline costs the whole budget; the pace of the last windows of saves
+        # shows sooner that the fill cannot end in time. Only what two or three windows agree on
+        # counts (the faster pace, the smaller rise), so that one burst of a shared machine does not.
+        if self.deadline is None or len(paces) < 2:
+            return
+        left = size - len(self.workload.users)
+        pace = min(paces[-2:])
+        rises = [later - earlier for earlier, later in zip(paces, paces[1:], strict=False)]
+        rise_per_save = max(0.0, min(rises)) / PROJECT_EVERY if len(paces) == 3 else 0.0
+        needed = left * pace + rise_per_save * left * left / 2
+        if now + needed > self.deadline:
+            raise OutOfTime(
+                f"out of time while filling a store to {size} tokens, at {len(self.workload.users)} tokens: "
+                f"a save takes {pace * 1e3:.1f} ms there, so the {left} left would take about "
+                f"{needed:.0f}s, {now + needed - self.deadline:.0f}s past the budget"
+            )
 
     def batch(self, count: int) -> None:
         self._in_time("timing lookups and updates")

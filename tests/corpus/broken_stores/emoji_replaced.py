@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from correct_stores.dict_store import DictTokenStore
 from support.corpus import Expect
 
@@ -10,14 +12,20 @@ EXPECT = Expect(
 )
 
 
+OUTSIDE_THE_BMP = re.compile("[\U00010000-\U0010ffff]")
+
+
 def _utf8mb3(value):
-    if not isinstance(value, str):
-        return value
-    return "".join(c if ord(c) <= 0xFFFF else "?" for c in value)  # fault: 4-byte characters lost
+    return (
+        OUTSIDE_THE_BMP.sub("?", value) if isinstance(value, str) else value
+    )  # fault: 4-byte characters lost
 
 
 class Store(DictTokenStore):
     def save_token(self, token):
+        before = dict(self._rows)
         super().save_token(token)
-        for record_id, row in list(self._rows.items()):
-            self._rows[record_id] = tuple(_utf8mb3(v) if i else v for i, v in enumerate(row))
+        # The rows this save wrote: the column converts what is written to it, as the server does.
+        for record_id, row in self._rows.items():
+            if before.get(record_id) is not row:
+                self._rows[record_id] = tuple(_utf8mb3(v) if i else v for i, v in enumerate(row))
