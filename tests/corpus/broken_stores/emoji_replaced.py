@@ -16,9 +16,8 @@ OUTSIDE_THE_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _utf8mb3(value):
-    return (
-        OUTSIDE_THE_BMP.sub("?", value) if isinstance(value, str) else value
-    )  # fault: 4-byte characters lost
+    # fault: 4-byte characters lost
+    return OUTSIDE_THE_BMP.sub("?", value) if isinstance(value, str) else value
 
 
 class Store(DictTokenStore):
